@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { configureValidationMessages } from '../shared/validation';
+import type { Config } from './config';
+import type { Db } from './db';
+import { AuthService } from './auth/auth-service';
+import { OrgTreeCache } from './services/org-tree';
+import { registerErrorHandler } from './plugins/errors';
+import { registerSecurity } from './plugins/security';
+import { registerAuthenticate } from './plugins/authenticate';
+import { registerStatic } from './plugins/static';
+import { healthRoutes } from './routes/health';
+import { authRoutes } from './routes/auth';
+
+/** What routes and services share: built once per app. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  orgTree: OrgTreeCache;
+  auth: AuthService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Db;
+  /** Built client to serve; absent in API-only tests. */
+  clientDir?: string;
+  logger?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The whole server as a plugin tree; `server.ts` only listens. Tests build it and call `inject`. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  configureValidationMessages(z, 'vi');
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Never a password, token or personal data in the logs.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'password', 'token'],
+          },
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+
+  app.decorate('ctx', {
+    config,
+    db,
+    orgTree: new OrgTreeCache(db.kysely),
+    auth: new AuthService(db.kysely, config.tokenTtlMs),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+  });
+
+  registerErrorHandler(app);
+  await registerSecurity(app);
+  registerAuthenticate(app);
+
+  healthRoutes(app);
+  authRoutes(app);
+
+  await registerStatic(app, options.clientDir ?? '');
+  return app;
+}

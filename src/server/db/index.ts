@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema';
+import * as m001 from './migrations/001-initial';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  kind: DbKind;
+  /** Path of the SQLite file, for the online backup; null on PostgreSQL or in memory. */
+  sqliteFile: string | null;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… selects PostgreSQL; unset selects SQLite. */
+  databaseUrl?: string | undefined;
+  /** Where the SQLite file lives; ':memory:' for a throwaway database. */
+  dataDir?: string;
+  /** PostgreSQL schema to work in (tests give each run its own). */
+  pgSchema?: string;
+}
+
+// Integers that PostgreSQL returns as text (int8, numeric from COUNT/SUM) become numbers, so that both databases
+// answer the same values; every count here fits easily in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export function openDatabase(options: DbOptions): Db {
+  const url = options.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, kind: 'postgres', sqliteFile: null, close: () => kysely.destroy() };
+  }
+  if (url) throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+
+  const dataDir = options.dataDir ?? './data';
+  const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'truong-an.sqlite');
+  if (file !== ':memory:') fs.mkdirSync(dataDir, { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  // NORMAL is durable across application crashes in WAL mode (only an OS crash can lose the last commits).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, kind: 'sqlite', sqliteFile: file === ':memory:' ? null : file, close: () => kysely.destroy() };
+}
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+class StaticMigrations implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(MIGRATIONS);
+  }
+}
+
+/** Runs every pending migration; throws with the failing migration's error. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,5 @@
+export * from './ids';
+export * from './org';
+export * from './people';
+export * from './activities';
+export * from './records';
