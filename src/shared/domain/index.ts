@@ -3,3 +3,4 @@ export * from './org';
 export * from './people';
 export * from './activities';
 export * from './records';
+export * from './roster';

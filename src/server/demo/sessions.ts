@@ -1,0 +1,579 @@
+import type { ActivityCode, SessionAudience } from '../../shared/domain/activities';
+import { newId } from '../../shared/domain/ids';
+import type { AttendanceStatus } from '../../shared/domain/records';
+import type { LocalDate } from '../../shared/time';
+import { addDays, addMinutes, addSeconds, atHanoi, saturdayFrom, schoolDayFrom, todayInHanoi } from './calendar';
+import type { SchoolKey } from './catalogue';
+import type { DemoOrg, DemoSchool } from './org';
+import { COMMITMENT_DUE_DATE, type ActivityTypeIds } from './plan';
+import type { DemoRandom } from './random';
+import { UNVERSIONED, type DemoRows } from './rows';
+import type { DemoUserIds } from './users';
+
+/** The device id written on every mark and signature the demo invents, so they are told apart from real ones. */
+const DEMO_CLIENT_ID = 'demo-seed';
+
+interface SessionSpec {
+  school: DemoSchool | null;
+  scopeUnitId: string;
+  activity: ActivityCode;
+  scenarioCode?: string;
+  title: string;
+  date: LocalDate;
+  from: string;
+  to: string;
+  place: string;
+  audience: Partial<SessionAudience>;
+  facilitatorPersonId?: string;
+  trainerUserId?: string;
+  periods?: number;
+  status: 'planned' | 'done' | 'cancelled';
+  createdBy: string;
+}
+
+interface Attendee {
+  schoolId: string;
+  personId: string;
+  kind: 'student' | 'staff' | 'parent';
+  markedBy: string;
+}
+
+interface PastPlan {
+  trafficDate: LocalDate;
+  parentMeetingDate: LocalDate;
+  drillDate: LocalDate;
+  drill: { evacuationSeconds: number; missing: number; observations: string[]; notes: string };
+  volunteering: { date: LocalDate; title: string; grades: number[] };
+  staffLegalDate: LocalDate;
+}
+
+const PAST: Record<SchoolKey, PastPlan> = {
+  dichvong: {
+    trafficDate: '2025-09-08',
+    parentMeetingDate: '2025-09-20',
+    drillDate: '2025-10-14',
+    drill: {
+      evacuationSeconds: 312,
+      missing: 0,
+      observations: ['slow_start'],
+      notes:
+        'Học sinh khối 1 xuống cầu thang dãy B chậm; cần bố trí thêm giáo viên hướng dẫn tại chiếu nghỉ cầu thang.',
+    },
+    volunteering: {
+      date: '2025-10-24',
+      title: 'Phong trào Kế hoạch nhỏ: thu gom giấy vụn, ủng hộ học sinh vùng bị ảnh hưởng bởi bão lũ',
+      grades: [4, 5],
+    },
+    staffLegalDate: '2025-11-05',
+  },
+  nguyentrai: {
+    trafficDate: '2025-09-08',
+    parentMeetingDate: '2025-09-20',
+    drillDate: '2025-10-16',
+    drill: {
+      evacuationSeconds: 245,
+      missing: 1,
+      observations: ['people_unaccounted', 'assembly_point_crowded'],
+      notes:
+        'Điểm tập kết ở sân trước chật. Một học sinh ở lại phòng vệ sinh tầng 3, ' +
+        'được tổ tìm kiếm, cứu nạn đưa ra sau 4 phút.',
+    },
+    volunteering: {
+      date: '2025-10-31',
+      title: 'Lao động tập thể: vệ sinh khuôn viên trường, chăm sóc bồn hoa, cây xanh',
+      grades: [8, 9],
+    },
+    staffLegalDate: '2025-11-06',
+  },
+  yenhoa: {
+    trafficDate: '2025-09-09',
+    parentMeetingDate: '2025-09-27',
+    drillDate: '2025-10-22',
+    drill: {
+      evacuationSeconds: 198,
+      missing: 0,
+      observations: ['alarm_not_heard'],
+      notes: 'Chuông báo cháy ở dãy nhà C nghe không rõ; đề nghị lắp bổ sung loa báo động.',
+    },
+    volunteering: {
+      date: '2025-11-08',
+      title: 'Ra quân tình nguyện: vệ sinh môi trường, làm sạch tuyến phố quanh trường',
+      grades: [10, 11],
+    },
+    staffLegalDate: '2025-11-12',
+  },
+};
+
+/** Scenario of each school's next drill: the rotation requirement walks every school through the scenarios in turn. */
+const NEXT_DRILL: Record<SchoolKey, { scenario: string; title: string }> = {
+  dichvong: { scenario: 'earthquake', title: 'Diễn tập ứng phó động đất' },
+  nguyentrai: { scenario: 'intruder', title: 'Diễn tập tình huống đột nhập, bạo lực trong trường học' },
+  yenhoa: { scenario: 'flood_storm', title: 'Diễn tập ứng phó bão, lũ và sơ tán học sinh' },
+};
+
+const NOTES: Record<Attendee['kind'], Partial<Record<AttendanceStatus, readonly string[]>>> = {
+  student: {
+    late: ['Đến muộn, gia đình đưa đi muộn'],
+    excused: ['Ốm, gia đình đã xin phép', 'Đi khám bệnh, có đơn xin phép', 'Việc gia đình, có đơn xin phép'],
+    absent: ['Chưa liên lạc được với gia đình'],
+  },
+  staff: {
+    late: ['Đến muộn do dạy tiết trước ở cơ sở 2'],
+    excused: ['Đi công tác', 'Nghỉ ốm', 'Nghỉ chế độ thai sản'],
+  },
+  parent: {
+    late: ['Đến muộn'],
+    excused: ['Bận công tác, đã báo giáo viên chủ nhiệm', 'Ủy quyền cho ông bà dự họp'],
+  },
+};
+
+/** How often each mark is given: most attend, a few are late, excused or absent. */
+const STATUS_WEIGHTS: Record<Attendee['kind'], readonly (readonly [AttendanceStatus, number])[]> = {
+  student: [['present', 90], ['late', 3], ['excused', 5], ['absent', 2]],
+  staff: [['present', 90], ['late', 3], ['excused', 6], ['absent', 1]],
+  parent: [['present', 80], ['late', 6], ['excused', 9], ['absent', 5]],
+};
+
+function audience(a: Partial<SessionAudience>): SessionAudience {
+  return { classIds: [], grades: [], staff: false, youthStaffOnly: false, parents: false, ...a };
+}
+
+export function buildSessions(
+  rng: DemoRandom,
+  rows: DemoRows,
+  org: DemoOrg,
+  types: ActivityTypeIds,
+  users: DemoUserIds,
+  now: Date,
+): void {
+  const nowIso = now.toISOString();
+
+  const addSession = (spec: SessionSpec): { id: string; startsAt: string; endsAt: string } => {
+    const id = newId();
+    const startsAt = atHanoi(spec.date, spec.from);
+    const endsAt = atHanoi(spec.date, spec.to);
+    const planned = spec.status === 'planned';
+    // Past sessions were planned about two weeks ahead and closed shortly after they ended; future ones were
+    // planned a few days before the demo was loaded.
+    const createdAt = planned ? addMinutes(nowIso, -3 * 24 * 60) : addMinutes(startsAt, -14 * 24 * 60);
+    const updatedAt = planned ? createdAt : addMinutes(endsAt, 45);
+    rows.sessions.push({
+      id,
+      school_id: spec.school?.id ?? null,
+      scope_unit_id: spec.scopeUnitId,
+      school_year_id: org.schoolYearId,
+      activity_type_id: types[spec.activity],
+      scenario_code: spec.scenarioCode ?? null,
+      title: spec.title,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      place: spec.place,
+      audience: JSON.stringify(audience(spec.audience)),
+      facilitator_person_id: spec.facilitatorPersonId ?? null,
+      trainer_user_id: spec.trainerUserId ?? null,
+      material_ids: '[]',
+      periods: spec.periods ?? null,
+      status: spec.status,
+      // Closing (done) or cancelling a session is an edit of its plan.
+      revision: planned ? 0 : 1,
+      created_by: spec.createdBy,
+      created_at: createdAt,
+      updated_at: updatedAt,
+      // A session held at a school is in the school's stream; a unit-wide one in its scope unit's.
+      stream: spec.school?.id ?? spec.scopeUnitId,
+      version: UNVERSIONED,
+    });
+    return { id, startsAt, endsAt };
+  };
+
+  const markAll = (session: { id: string; startsAt: string }, attendees: Attendee[]): number => {
+    let attended = 0;
+    for (const a of attendees) {
+      const status = rng.weighted(STATUS_WEIGHTS[a.kind]);
+      if (status === 'present' || status === 'late') attended += 1;
+      const notes = NOTES[a.kind][status];
+      const note = notes && rng.chance(0.8) ? rng.pick(notes) : null;
+      const markedAt = addSeconds(session.startsAt, rng.int(60, 25 * 60));
+      const receivedAt = addSeconds(markedAt, rng.int(5, 40 * 60));
+      const mark = {
+        school_id: a.schoolId,
+        session_id: session.id,
+        person_id: a.personId,
+        status,
+        note,
+        marked_by: a.markedBy,
+        marked_at: markedAt,
+      };
+      rows.attendance.push({ id: newId(), ...mark, stream: a.schoolId, version: UNVERSIONED });
+      rows.attendance_history.push({
+        id: newId(),
+        ...mark,
+        mutation_id: newId(),
+        client_id: DEMO_CLIENT_ID,
+        received_at: receivedAt,
+      });
+    }
+    return attended;
+  };
+
+  // Attendance at Yên Hòa, which has no demo account of its own, was entered by the administrator from the
+  // paper sign-in sheets; at the other schools by the principal, or by the demo teacher for their own class.
+  const recorder: Record<SchoolKey, string> = {
+    dichvong: users['ht.dichvong'],
+    nguyentrai: users['ht.nguyentrai'],
+    yenhoa: users.quantri,
+  };
+  const planner: Record<SchoolKey, string> = {
+    dichvong: users['ht.dichvong'],
+    nguyentrai: users['ht.nguyentrai'],
+    yenhoa: users['so.canbo'],
+  };
+  const homeroomUsers = new Map<string, string>();
+  for (const [username, school, className] of [
+    ['gv.dichvong', 'dichvong', '3A1'],
+    ['gv.nguyentrai', 'nguyentrai', '7A1'],
+  ] as const) {
+    const cls = org.schools[school].classes.find((c) => c.name === className);
+    if (cls) homeroomUsers.set(cls.id, users[username]);
+  }
+
+  const studentsOf = (school: DemoSchool, grades?: number[]): Attendee[] =>
+    school.students
+      .filter((s) => !grades || grades.includes(s.grade))
+      .map((s) => ({
+        schoolId: school.id,
+        personId: s.id,
+        kind: 'student',
+        markedBy: homeroomUsers.get(s.classId) ?? recorder[school.def.key],
+      }));
+  const staffOf = (school: DemoSchool): Attendee[] =>
+    school.staff.map((s) => ({
+      schoolId: school.id,
+      personId: s.id,
+      kind: 'staff',
+      markedBy: recorder[school.def.key],
+    }));
+  const parentsOf = (school: DemoSchool): Attendee[] => {
+    const classOfStudent = new Map(school.students.map((s) => [s.id, s.classId]));
+    return school.parents.map((p) => {
+      const classId = classOfStudent.get(p.studentIds[0] ?? '');
+      return {
+        schoolId: school.id,
+        personId: p.id,
+        kind: 'parent',
+        markedBy: (classId && homeroomUsers.get(classId)) || recorder[school.def.key],
+      };
+    });
+  };
+
+  for (const school of Object.values(org.schools)) {
+    const key = school.def.key;
+    const past = PAST[key];
+    const grades = school.def.grades;
+
+    const traffic = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'traffic_safety',
+      title: 'Tuyên truyền an toàn giao thông đầu năm học và phát bản cam kết cho học sinh, cha mẹ học sinh',
+      date: past.trafficDate,
+      from: '07:15',
+      to: '08:30',
+      place: 'Sân trường',
+      audience: { grades },
+      facilitatorPersonId: school.youthLeader.id,
+      status: 'done',
+      createdBy: planner[key],
+    });
+    markAll(traffic, studentsOf(school));
+    buildCommitments(rng, rows, org, school, past.trafficDate);
+
+    const parentMeeting = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'parent_outreach',
+      title: 'Họp cha mẹ học sinh đầu năm học: phối hợp giáo dục đạo đức, phòng, chống bạo lực học đường',
+      date: past.parentMeetingDate,
+      from: '08:00',
+      to: '10:00',
+      place: 'Các phòng học',
+      audience: { parents: true },
+      facilitatorPersonId: school.principal.id,
+      status: 'done',
+      createdBy: planner[key],
+    });
+    markAll(parentMeeting, parentsOf(school));
+
+    const drill = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'drill',
+      scenarioCode: 'fire_evacuation',
+      title: 'Diễn tập phương án chữa cháy, cứu nạn, cứu hộ và thoát nạn – học kỳ I',
+      date: past.drillDate,
+      from: '08:00',
+      to: '10:00',
+      place: 'Toàn trường; điểm tập kết: sân trường',
+      audience: { grades, staff: true },
+      facilitatorPersonId: school.vicePrincipals[0]?.id ?? school.principal.id,
+      status: 'done',
+      createdBy: planner[key],
+    });
+    const onSite = markAll(drill, [...studentsOf(school), ...staffOf(school)]);
+    const alarmAt = addMinutes(drill.startsAt, 15);
+    rows.drill_records.push({
+      id: newId(),
+      school_id: school.id,
+      session_id: drill.id,
+      scenario_code: 'fire_evacuation',
+      alarm_at: alarmAt,
+      // After the evacuation come the headcount, the fire-fighting demonstration and the debrief.
+      all_clear_at: addSeconds(alarmAt, past.drill.evacuationSeconds + 35 * 60),
+      evacuation_seconds: past.drill.evacuationSeconds,
+      expected_count: onSite,
+      accounted_count: onSite - past.drill.missing,
+      missing_count: past.drill.missing,
+      observations: JSON.stringify(past.drill.observations),
+      notes: past.drill.notes,
+      photo_hashes: '[]',
+      stream: school.id,
+      version: UNVERSIONED,
+    });
+
+    const volunteering = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'volunteering',
+      title: past.volunteering.title,
+      date: past.volunteering.date,
+      from: '14:00',
+      to: '16:30',
+      place: 'Khuôn viên trường',
+      audience: { grades: past.volunteering.grades },
+      facilitatorPersonId: school.youthLeader.id,
+      status: 'done',
+      createdBy: planner[key],
+    });
+    markAll(volunteering, studentsOf(school, past.volunteering.grades));
+
+    const staffLegal = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'legal_education',
+      title:
+        'Phổ biến Luật Bảo vệ dữ liệu cá nhân 2025 và Nghị định 80/2017/NĐ-CP ' +
+        'về môi trường giáo dục an toàn, lành mạnh, thân thiện',
+      date: past.staffLegalDate,
+      from: '14:00',
+      to: '16:30',
+      place: 'Phòng hội đồng',
+      audience: { staff: true },
+      facilitatorPersonId: school.principal.id,
+      status: 'done',
+      createdBy: planner[key],
+    });
+    markAll(staffLegal, staffOf(school));
+  }
+
+  const nguyenTrai = org.schools.nguyentrai;
+  addSession({
+    school: nguyenTrai,
+    scopeUnitId: nguyenTrai.id,
+    activity: 'other',
+    title: 'Ngoại khóa kỹ năng phòng, chống đuối nước (hoãn do mưa bão)',
+    date: '2025-10-07',
+    from: '14:00',
+    to: '16:00',
+    place: 'Sân trường',
+    audience: { grades: [6, 7] },
+    facilitatorPersonId: nguyenTrai.youthLeader.id,
+    status: 'cancelled',
+    createdBy: users['ht.nguyentrai'],
+  });
+
+  const cluster = addSession({
+    school: null,
+    scopeUnitId: org.clusterId,
+    activity: 'staff_training',
+    title: 'Tập huấn nghiệp vụ công tác Đội, Đoàn: kỹ năng phòng, chống bạo lực học đường',
+    date: '2025-11-15',
+    from: '08:00',
+    to: '11:30',
+    place: 'Hội trường Trường THPT Yên Hòa',
+    audience: { staff: true, youthStaffOnly: true },
+    trainerUserId: users.taphuan,
+    periods: 4,
+    status: 'done',
+    createdBy: users['so.canbo'],
+  });
+  markAll(
+    cluster,
+    Object.values(org.schools).map((s) => ({
+      schoolId: s.id,
+      personId: s.youthLeader.id,
+      kind: 'staff' as const,
+      markedBy: users.taphuan,
+    })),
+  );
+
+  buildUpcomingSessions(org, users, planner, todayInHanoi(now), addSession);
+}
+
+/**
+ * Sessions in the two weeks after the demo is loaded, so that home pages and the attendance screen have something
+ * to show whatever the date. The demo seeds one school year, 2025-2026, and these stay in it even when they fall
+ * after its end: requirements, rosters and past sessions then stay one coherent year, where an empty "current"
+ * year would show every dashboard at zero.
+ */
+function buildUpcomingSessions(
+  org: DemoOrg,
+  users: DemoUserIds,
+  planner: Record<SchoolKey, string>,
+  today: LocalDate,
+  addSession: (spec: SessionSpec) => unknown,
+): void {
+  const { dichvong, nguyentrai, yenhoa } = org.schools;
+  const studentTalk: Record<SchoolKey, { title: string; grades: number[]; dayOffset: number }> = {
+    dichvong: {
+      title: 'Tuyên truyền phòng, chống xâm hại trẻ em và bạo lực học đường',
+      grades: [3, 4, 5],
+      dayOffset: 1,
+    },
+    nguyentrai: {
+      title: 'Tuyên truyền phòng, chống bạo lực học đường và an toàn trên không gian mạng',
+      grades: [6, 7],
+      dayOffset: 1,
+    },
+    yenhoa: {
+      title: 'Tuyên truyền pháp luật về phòng, chống ma túy và tác hại của thuốc lá điện tử',
+      grades: [10, 11, 12],
+      dayOffset: 2,
+    },
+  };
+  for (const school of [dichvong, nguyentrai, yenhoa]) {
+    const key = school.def.key;
+    const talk = studentTalk[key];
+    addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'legal_education',
+      title: talk.title,
+      date: schoolDayFrom(addDays(today, talk.dayOffset)),
+      from: '07:30',
+      to: '08:15',
+      place: 'Sân trường',
+      audience: { grades: talk.grades },
+      facilitatorPersonId: school.youthLeader.id,
+      status: 'planned',
+      createdBy: planner[key],
+    });
+    addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'drill',
+      scenarioCode: NEXT_DRILL[key].scenario,
+      title: NEXT_DRILL[key].title,
+      date: schoolDayFrom(addDays(today, 6)),
+      from: '08:00',
+      to: '09:30',
+      place: 'Toàn trường; điểm tập kết: sân trường',
+      audience: { grades: school.def.grades, staff: true },
+      facilitatorPersonId: school.vicePrincipals[0]?.id ?? school.principal.id,
+      status: 'planned',
+      createdBy: planner[key],
+    });
+    addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'parent_outreach',
+      title: 'Tuyên truyền cho cha mẹ học sinh: giữ an toàn cho con trên không gian mạng và khi tham gia giao thông',
+      date: saturdayFrom(addDays(today, 7)),
+      from: '08:00',
+      to: '09:30',
+      place: 'Các phòng học',
+      audience: { parents: true },
+      facilitatorPersonId: school.principal.id,
+      status: 'planned',
+      createdBy: planner[key],
+    });
+  }
+
+  addSession({
+    school: yenhoa,
+    scopeUnitId: yenhoa.id,
+    activity: 'staff_training',
+    title: 'Tập huấn sơ cứu, cấp cứu ban đầu cho cán bộ, giáo viên, nhân viên',
+    date: schoolDayFrom(addDays(today, 4)),
+    from: '14:00',
+    to: '16:30',
+    place: 'Phòng hội đồng',
+    audience: { staff: true },
+    trainerUserId: users.taphuan,
+    periods: 3,
+    status: 'planned',
+    createdBy: users['so.canbo'],
+  });
+
+  addSession({
+    school: null,
+    scopeUnitId: org.communeIds.caugiay,
+    activity: 'legal_education',
+    title:
+      'Hội nghị tuyên truyền pháp luật về phòng, chống ma túy và bạo lực học đường ' +
+      'cho cán bộ, giáo viên các trường trên địa bàn phường',
+    date: schoolDayFrom(addDays(today, 8)),
+    from: '14:00',
+    to: '16:30',
+    place: 'Hội trường UBND phường Cầu Giấy',
+    audience: { staff: true },
+    status: 'planned',
+    createdBy: users['phuong.caugiay'],
+  });
+}
+
+/**
+ * The ATGT commitments of September: nearly everyone signs on paper by the due date, a few late, a few not yet,
+ * so that the coverage screens have names to list. Primary pupils' own commitment is signed by their parent.
+ * Parents of TH/THCS pupils commit to helmets, parents of THPT students not to hand a motorbike to an under-age child.
+ */
+function buildCommitments(rng: DemoRandom, rows: DemoRows, org: DemoOrg, school: DemoSchool, from: LocalDate): void {
+  const signedAt = (): string | null => {
+    const roll = rng.next();
+    if (roll < 0.04) return null;
+    const onTime = roll < 0.93;
+    const first = onTime ? from : addDays(COMMITMENT_DUE_DATE, 1);
+    const span = onTime ? daysBetween(from, COMMITMENT_DUE_DATE) - 1 : 10;
+    const date = schoolDayFrom(addDays(first, rng.int(0, span)));
+    return atHanoi(date, `${String(rng.int(7, 16)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`);
+  };
+  const push = (personId: string, kind: string, signedBy: 'self' | 'parent', signerPersonId: string | null) => {
+    const at = signedAt();
+    if (!at) return;
+    rows.commitments.push({
+      id: newId(),
+      school_id: school.id,
+      school_year_id: org.schoolYearId,
+      person_id: personId,
+      kind,
+      signed_by: signedBy,
+      signer_person_id: signerPersonId,
+      method: 'paper',
+      signature_hash: null,
+      signed_at: at,
+      device_id: null,
+      stream: school.id,
+      version: UNVERSIONED,
+    });
+  };
+  const pupilsSignThemselves = school.def.level !== 'th';
+  for (const s of school.students) {
+    if (pupilsSignThemselves) push(s.id, 'student_traffic', 'self', null);
+    else push(s.id, 'student_traffic', 'parent', s.parentId);
+  }
+  const parentKind = school.def.level === 'thpt' ? 'parent_no_motorbike' : 'parent_helmet';
+  for (const p of school.parents) push(p.id, parentKind, 'self', null);
+}
+
+function daysBetween(from: LocalDate, to: LocalDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
