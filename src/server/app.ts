@@ -12,6 +12,7 @@ import { registerAuthenticate } from './plugins/authenticate';
 import { registerStatic } from './plugins/static';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
+import { syncRoutes } from './routes/sync';
 
 /** What routes and services share: built once per app. */
 export interface AppContext {
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   /** Built client to serve; absent in API-only tests. */
   clientDir?: string;
   logger?: boolean;
+  /** Where log lines go instead of stdout; tests read them to prove no secret is logged. */
+  loggerStream?: { write(line: string): void };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -49,6 +52,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
             level: config.logLevel,
             // Never a password, token or personal data in the logs.
             redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'password', 'token'],
+            ...(options.loggerStream ? { stream: options.loggerStream } : {}),
           },
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
@@ -78,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   healthRoutes(app);
   authRoutes(app);
+  syncRoutes(app);
 
   await registerStatic(app, options.clientDir ?? '');
   return app;
