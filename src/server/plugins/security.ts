@@ -6,8 +6,12 @@ import type { FastifyInstance } from 'fastify';
  * (no inline script anywhere in the build). Inline styles are allowed because the component library
  * (PrimeVue) writes its theme into <style> elements at run time; scripts, the dangerous half, stay strict.
  * No CORS plugin is registered: cross-origin calls to the API are refused by the browser.
+ * Bodies are JSON only: text/plain is a CORS "simple" content type that another site's page may POST without a
+ * preflight, so Fastify's default text parser is removed and such a body is answered 415. A route that takes
+ * other bytes (file uploads) adds its own parser in its own plugin.
  */
 export async function registerSecurity(app: FastifyInstance): Promise<void> {
+  app.removeContentTypeParser('text/plain');
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,

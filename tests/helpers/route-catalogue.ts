@@ -1,0 +1,352 @@
+import type { FastifyInstance } from 'fastify';
+import type { Response as InjectResponse } from 'light-my-request';
+import { expect } from 'vitest';
+import { newId } from '../../src/shared/domain/ids';
+import { SCHEMA_VERSION } from '../../src/shared/sync/wire';
+import { PASSWORD, type Fixture, type FixtureUser } from './fixtures';
+
+/**
+ * Every HTTP route of the server, with what each fixture user may do on it. The access matrix, the malformed-input
+ * suite and the coverage check (every route Fastify knows must be listed here) are built on this list, so a new
+ * route is not done until it has an entry.
+ *
+ * To add a route: append a `RouteEntry` to `ROUTES`. `request` builds a valid request (fresh ids on every call,
+ * so repeating it is safe); `expect` says, per fixture user, whether the route lets that user do it.
+ */
+
+export type Outcome = 'allow' | 'deny';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export const FIXTURE_USERS: FixtureUser[] = [
+  'teacherA',
+  'principalA',
+  'teacherB',
+  'principalB',
+  'teacherC',
+  'officerCommuneA',
+  'officerCluster',
+  'officerDept',
+  'trainer',
+  'admin',
+  'nobody',
+];
+
+/** The schools whose rows each fixture user may read (see the tree in fixtures.ts). */
+export function schoolsInScope(f: Fixture, user: FixtureUser): string[] {
+  const all = [f.schoolA, f.schoolB, f.schoolC];
+  const byUser: Record<FixtureUser, string[]> = {
+    teacherA: [f.schoolA],
+    principalA: [f.schoolA],
+    teacherB: [f.schoolB],
+    principalB: [f.schoolB],
+    teacherC: [f.schoolC],
+    officerCommuneA: [f.schoolA],
+    officerCluster: [f.schoolA, f.schoolC],
+    officerDept: all,
+    // A trainer reaches schools only through the sessions assigned to them (session B).
+    trainer: [f.schoolB],
+    admin: all,
+    nobody: [],
+  };
+  return byUser[user];
+}
+
+export interface RequestSpec {
+  /** Path with the query string. */
+  url: string;
+  /** JSON body; absent for requests without a body. */
+  payload?: unknown;
+}
+
+export interface RequestContext {
+  f: Fixture;
+  /** The user the request is made for (public routes such as sign-in use it for the body). */
+  user: FixtureUser;
+}
+
+export interface MalformedCase {
+  name: string;
+  request(f: Fixture): RequestSpec;
+  /** Fields the 400 answer must name (dotted paths as `describeIssues` writes them). */
+  fields: string[];
+}
+
+export interface RouteEntry {
+  method: HttpMethod;
+  /** The path exactly as the route is registered in Fastify (with `:params`). */
+  path: string;
+  /** Answers without a token. Every other route must answer 401 without one. */
+  public?: boolean;
+  /**
+   * The route is being written in parallel: the entry is used only when Fastify knows the route. Remove the flag once
+   * the route exists, so that losing it fails the coverage check.
+   */
+  optional?: boolean;
+  /** Uses up the token it is called with (logout, refresh): the matrix signs in afresh for each call. */
+  spendsToken?: boolean;
+  /** The route takes a JSON body: the malformed suite also sends non-JSON, the wrong content type and too much. */
+  jsonBody?: boolean;
+  /** The route's own body limit in bytes (Fastify's default for the app is 1 MiB). */
+  bodyLimit?: number;
+  request(ctx: RequestContext): RequestSpec;
+  expect: Record<FixtureUser, Outcome>;
+  /**
+   * For routes that answer 200 and report a refusal inside the body (a sync push rejects mutations one by one).
+   * Default: 2xx is allow, 403 and 404 are deny, anything else is a failure of the test.
+   */
+  judge?(res: InjectResponse): Outcome;
+  /** Extra checks on an allowed answer (e.g. a pull carries only rows in the user's scope). */
+  check?(res: InjectResponse, ctx: RequestContext): void;
+  /**
+   * A user asks for something that exists outside their scope, and for a random id that does not exist: the two
+   * answers must be the same, so that a refusal does not tell whether the target exists.
+   */
+  scopeProbe?: {
+    user: FixtureUser;
+    outOfScope(f: Fixture): RequestSpec;
+    nonexistent(f: Fixture): RequestSpec;
+  };
+  /** Bad inputs with the fields the 400 must name. */
+  malformed?: MalformedCase[];
+}
+
+const everyone = (outcome: Outcome): Record<FixtureUser, Outcome> =>
+  Object.fromEntries(FIXTURE_USERS.map((u) => [u, outcome])) as Record<FixtureUser, Outcome>;
+
+const only = (...users: FixtureUser[]): Record<FixtureUser, Outcome> =>
+  Object.fromEntries(FIXTURE_USERS.map((u) => [u, users.includes(u) ? 'allow' : 'deny'])) as Record<FixtureUser, Outcome>;
+
+const longString = (n: number) => 'x'.repeat(n);
+
+function pushBody(mutations: Array<{ name: string; args: unknown }>) {
+  return {
+    clientId: `test-device-${newId()}`,
+    schemaVersion: SCHEMA_VERSION,
+    mutations: mutations.map((m) => ({ id: newId(), name: m.name, args: m.args, clientTime: new Date().toISOString() })),
+  };
+}
+
+const markAttendance = (sessionId: string, personId: string) =>
+  pushBody([{ name: 'attendance.mark', args: { sessionId, personId, status: 'present' } }]);
+
+interface PushResult {
+  id: string;
+  status: 'applied' | 'duplicate' | 'rejected';
+  error?: string;
+}
+
+function judgePush(res: InjectResponse): Outcome {
+  if (res.statusCode === 403 || res.statusCode === 404) return 'deny';
+  if (res.statusCode !== 200) throw new Error(`push answered ${res.statusCode}: ${res.body}`);
+  const { results } = res.json() as { results: PushResult[] };
+  return results.every((r) => r.status === 'applied' || r.status === 'duplicate') ? 'allow' : 'deny';
+}
+
+interface PulledChange {
+  entity: string;
+  op: string;
+  row: Record<string, unknown>;
+}
+
+export const ROUTES: RouteEntry[] = [
+  {
+    method: 'GET',
+    path: '/api/health',
+    public: true,
+    request: () => ({ url: '/api/health' }),
+    expect: everyone('allow'),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/login',
+    public: true,
+    jsonBody: true,
+    bodyLimit: 4096,
+    request: ({ user }) => ({ url: '/api/auth/login', payload: { username: user.toLowerCase(), password: PASSWORD } }),
+    // Any active account may sign in, even one without a role: it then sees nothing.
+    expect: everyone('allow'),
+    malformed: [
+      { name: 'missing fields', request: () => ({ url: '/api/auth/login', payload: {} }), fields: ['username', 'password'] },
+      {
+        name: 'wrong types',
+        request: () => ({ url: '/api/auth/login', payload: { username: 42, password: ['a'] } }),
+        fields: ['username', 'password'],
+      },
+      {
+        name: 'extra-long strings',
+        request: () => ({ url: '/api/auth/login', payload: { username: longString(101), password: longString(201) } }),
+        fields: ['username', 'password'],
+      },
+      {
+        name: 'empty username',
+        request: () => ({ url: '/api/auth/login', payload: { username: '   ', password: PASSWORD } }),
+        fields: ['username'],
+      },
+      { name: 'an array instead of an object', request: () => ({ url: '/api/auth/login', payload: [] }), fields: ['(body)'] },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/me',
+    request: () => ({ url: '/api/auth/me' }),
+    expect: everyone('allow'),
+    check: (res, { f, user }) => expect((res.json() as { id: string }).id).toBe(f.users[user]),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    spendsToken: true,
+    bodyLimit: 1024,
+    request: () => ({ url: '/api/auth/refresh' }),
+    expect: everyone('allow'),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/logout',
+    spendsToken: true,
+    bodyLimit: 1024,
+    request: () => ({ url: '/api/auth/logout' }),
+    expect: everyone('allow'),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password',
+    jsonBody: true,
+    bodyLimit: 4096,
+    // The same password again: the matrix must leave every account able to sign in.
+    request: () => ({ url: '/api/auth/password', payload: { currentPassword: PASSWORD, newPassword: PASSWORD } }),
+    expect: everyone('allow'),
+    malformed: [
+      {
+        name: 'missing fields',
+        request: () => ({ url: '/api/auth/password', payload: {} }),
+        fields: ['currentPassword', 'newPassword'],
+      },
+      {
+        name: 'wrong types',
+        request: () => ({ url: '/api/auth/password', payload: { currentPassword: true, newPassword: 1234567890 } }),
+        fields: ['currentPassword', 'newPassword'],
+      },
+      {
+        name: 'extra-long strings',
+        request: () => ({ url: '/api/auth/password', payload: { currentPassword: longString(201), newPassword: longString(201) } }),
+        fields: ['currentPassword', 'newPassword'],
+      },
+      {
+        name: 'new password too short',
+        request: () => ({ url: '/api/auth/password', payload: { currentPassword: PASSWORD, newPassword: 'short' } }),
+        fields: ['newPassword'],
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/sync/push',
+    optional: true,
+    jsonBody: true,
+    // A batch of 500 marks with long notes nears 1 MiB: the route allows 4 MiB (src/server/routes/sync.ts).
+    bodyLimit: 4 * 1024 * 1024,
+    request: ({ f }) => ({ url: '/api/sync/push', payload: markAttendance(f.sessions.A, f.students.A[0]!) }),
+    // Recording at school A: its teacher and principal, and an admin (who may act anywhere, see Access.canRecordAt).
+    expect: only('teacherA', 'principalA', 'admin'),
+    judge: judgePush,
+    scopeProbe: {
+      user: 'teacherB',
+      outOfScope: (f) => ({ url: '/api/sync/push', payload: markAttendance(f.sessions.A, f.students.A[0]!) }),
+      nonexistent: () => ({ url: '/api/sync/push', payload: markAttendance(newId(), newId()) }),
+    },
+    malformed: [
+      {
+        name: 'missing fields',
+        request: () => ({ url: '/api/sync/push', payload: {} }),
+        fields: ['clientId', 'schemaVersion', 'mutations'],
+      },
+      {
+        name: 'wrong types',
+        request: () => ({ url: '/api/sync/push', payload: { clientId: 7, schemaVersion: 'one', mutations: {} } }),
+        fields: ['clientId', 'schemaVersion', 'mutations'],
+      },
+      {
+        name: 'bad mutation envelope',
+        request: () => ({
+          url: '/api/sync/push',
+          payload: {
+            clientId: 'test-device-1',
+            schemaVersion: SCHEMA_VERSION,
+            mutations: [{ id: 'not-a-uuid', name: longString(61), args: {}, clientTime: 'yesterday' }],
+          },
+        }),
+        fields: ['mutations.0.id', 'mutations.0.name', 'mutations.0.clientTime'],
+      },
+      {
+        name: 'extra-long client id',
+        request: () => ({
+          url: '/api/sync/push',
+          payload: { ...markAttendance(newId(), newId()), clientId: longString(101) },
+        }),
+        fields: ['clientId'],
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/sync/pull',
+    optional: true,
+    request: () => ({ url: '/api/sync/pull?limit=5000' }),
+    // Every signed-in user pulls; what they receive is limited to their scope (checked below).
+    expect: everyone('allow'),
+    check: (res, { f, user }) => {
+      const allowed = new Set(schoolsInScope(f, user));
+      const { changes } = res.json() as { changes: PulledChange[] };
+      for (const c of changes) {
+        const school = c.row.schoolId;
+        if (typeof school === 'string') expect(allowed, `${user} pulled a ${c.entity} of ${school}`).toContain(school);
+      }
+    },
+    malformed: [
+      {
+        name: 'wrong types in the query',
+        request: () => ({ url: '/api/sync/pull?limit=many&schemaVersion=x' }),
+        fields: ['limit', 'schemaVersion'],
+      },
+      { name: 'limit out of range', request: () => ({ url: '/api/sync/pull?limit=0' }), fields: ['limit'] },
+      {
+        name: 'extra-long cursor',
+        request: () => ({ url: `/api/sync/pull?cursor=${longString(200_001)}` }),
+        fields: ['cursor'],
+      },
+    ],
+  },
+];
+
+/** `METHOD path` for every /api route Fastify knows (HEAD routes that Fastify adds for GET are left out). */
+export function registeredApiRoutes(app: FastifyInstance): string[] {
+  const out = new Set<string>();
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, -]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join('');
+    if (!m[3] || m[3] === '-' || !path.startsWith('/api')) continue;
+    for (const method of m[3].split(', ')) if (method !== 'HEAD') out.add(`${method} ${path}`);
+  }
+  return [...out].sort();
+}
+
+/** The catalogue entries whose route exists in this app (optional entries are dropped while their route is missing). */
+export function activeRoutes(app: FastifyInstance): RouteEntry[] {
+  return ROUTES.filter((r) => !r.optional || app.hasRoute({ method: r.method, url: r.path }));
+}
+
+export const routeKey = (r: Pick<RouteEntry, 'method' | 'path'>) => `${r.method} ${r.path}`;
+
+/** Makes two answers comparable: ids and instants differ from call to call and say nothing about existence. */
+export function normaliseAnswer(res: InjectResponse): { status: number; body: string } {
+  const body = res.body
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<time>');
+  return { status: res.statusCode, body };
+}
