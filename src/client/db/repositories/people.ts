@@ -1,0 +1,31 @@
+import type { Person, PersonKind } from '../../../shared/domain';
+import { getDb, type TruongAnDb } from '../database';
+import { parseEntityRow, parseEntityRows } from '../validate';
+
+const byName = (a: Person, b: Person): number => a.fullName.localeCompare(b.fullName, 'vi');
+
+export async function getPerson(id: string, db: TruongAnDb = getDb()): Promise<Person | null> {
+  const row = await db.entity('person').get(id);
+  return row ? parseEntityRow('person', row) : null;
+}
+
+/** A school's people, optionally of one kind, enrolled ones only unless asked, sorted by Vietnamese name order. */
+export async function peopleOfSchool(
+  schoolId: string,
+  options: { kind?: PersonKind; includeLeft?: boolean } = {},
+  db: TruongAnDb = getDb(),
+): Promise<Person[]> {
+  const table = db.entity('person');
+  const raw = options.kind
+    ? await table.where('[schoolId+kind]').equals([schoolId, options.kind]).toArray()
+    : await table.where('schoolId').equals(schoolId).toArray();
+  return parseEntityRows('person', raw)
+    .rows.filter((p) => options.includeLeft || p.status === 'active')
+    .sort(byName);
+}
+
+export async function studentsOfClass(classId: string, db: TruongAnDb = getDb()): Promise<Person[]> {
+  return parseEntityRows('person', await db.entity('person').where('classId').equals(classId).toArray())
+    .rows.filter((p) => p.kind === 'student' && p.status === 'active')
+    .sort(byName);
+}

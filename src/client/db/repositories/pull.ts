@@ -1,0 +1,75 @@
+import type { Change } from '../../../shared/sync/wire';
+import { getDb, type TruongAnDb } from '../database';
+import { entityKey, primaryKeyOf, targetOf } from '../keys';
+import { parseEntityRow } from '../validate';
+
+export interface PullPageOutcome {
+  /** Rows written or deleted. */
+  applied: number;
+  /** Rows whose key has local changes waiting: the local change wins until it is pushed (the row comes again then). */
+  skipped: number;
+  /** Rows that failed their entity's schema: never stored, counted so the problem is visible. */
+  invalid: number;
+}
+
+export async function getCursor(userId: string, db: TruongAnDb = getDb()): Promise<string | undefined> {
+  return (await db.cursors.get(userId))?.cursor;
+}
+
+/**
+ * Applies one pull page and stores its cursor in ONE transaction: a crash in between can neither lose rows
+ * (cursor moved, rows not written) nor matter (rows written, cursor not moved: the page comes again and is
+ * applied again, harmlessly).
+ */
+export async function applyPullPage(
+  db: TruongAnDb,
+  userId: string,
+  changes: readonly Change[],
+  cursor: string,
+): Promise<PullPageOutcome> {
+  const outcome: PullPageOutcome = { applied: 0, skipped: 0, invalid: 0 };
+  await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows, db.cursors], async () => {
+    const resolved = await Promise.all(changes.map((change) => resolveKey(db, change)));
+    const targets = changes.flatMap((change, i) => {
+      const key = resolved[i];
+      return key == null ? [] : [targetOf(change.entity, key)];
+    });
+    const waiting = new Set<string>();
+    if (targets.length > 0) {
+      for (const entry of await db.outbox.where('targets').anyOf([...new Set(targets)]).toArray()) {
+        entry.targets.forEach((t) => waiting.add(t));
+      }
+    }
+
+    for (const [i, change] of changes.entries()) {
+      const key = resolved[i];
+      const row = change.op === 'put' ? parseEntityRow(change.entity, change.row) : null;
+      // A deleted attendance row this device never had: nothing to remove.
+      if (key == null && change.op === 'delete' && typeof change.row.id === 'string') continue;
+      if (key == null || (change.op === 'put' && row === null)) {
+        outcome.invalid += 1;
+        continue;
+      }
+      const table = db.entity(change.entity);
+      if (waiting.has(targetOf(change.entity, key))) {
+        // Keep the server's latest version aside: discarding the local change restores it.
+        await db.serverRows.put({ entity: change.entity, key, row: row as Record<string, unknown> | null });
+        outcome.skipped += 1;
+        continue;
+      }
+      if (change.op === 'put') await table.put(row as never);
+      else await table.delete(primaryKeyOf(change.entity, key) as never);
+      outcome.applied += 1;
+    }
+    await db.cursors.put({ userId, cursor });
+  });
+  return outcome;
+}
+
+/** A deleted row may arrive as its id only; attendance is keyed by (session, person), so look the pair up. */
+async function resolveKey(db: TruongAnDb, change: Change): Promise<string | null> {
+  const key = entityKey(change.entity, change.row);
+  if (key !== null || change.entity !== 'attendance' || typeof change.row.id !== 'string') return key;
+  const local = await db.entity('attendance').where('id').equals(change.row.id).first();
+  return local ? entityKey('attendance', local) : null;
+}

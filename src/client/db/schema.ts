@@ -1,0 +1,102 @@
+import type { SessionUser } from '../../shared/auth';
+import type { MutationName } from '../../shared/sync/mutations';
+import type { EntityName } from '../../shared/sync/wire';
+
+/**
+ * The device database's layout. Every version ever shipped stays declared in `database.ts`: a tablet that
+ * skipped an update must still be upgraded step by step, and its outbox must survive every step.
+ */
+export const DB_NAME = 'truong-an';
+
+/** Version 1: one table per pulled entity, plus the outbox and the device's own bookkeeping. */
+export const STORES_V1 = {
+  unit: 'id, parentId, clusterId, kind',
+  schoolYear: 'id, departmentId, label',
+  class: 'id, schoolId, schoolYearId, [schoolId+schoolYearId]',
+  person: 'id, schoolId, classId, kind, [schoolId+kind]',
+  activityType: 'id, ownerUnitId, code',
+  requirement: 'id, schoolYearId, ownerUnitId, activityTypeId',
+  session: 'id, schoolId, startsAt, scopeUnitId, schoolYearId, activityTypeId',
+  // One row per (session, person): the compound key makes a second mark replace the first, and the server's
+  // row replace a local one even though their ids were made on different machines.
+  attendance: '[sessionId+personId], id, sessionId, personId, schoolId',
+  drillRecord: 'id, sessionId, schoolId',
+  commitment: 'id, personId, schoolId, schoolYearId, [personId+schoolYearId+kind]',
+  material: 'id, ownerUnitId, schoolId, activityTypeId, sha256',
+  // `targets` lists the rows an entry changed locally ("attendance:<sessionId>:<personId>"), so "chờ đồng bộ"
+  // is a query on the outbox itself and can never disagree with it.
+  outbox: '++seq, &id, userId, state, *targets',
+  serverRows: '[entity+key]',
+  cursors: 'userId',
+  accounts: 'userId, &username',
+  meta: 'key',
+} as const;
+
+export type OutboxState = 'pending' | 'rejected';
+
+export interface OutboxEntry {
+  /** Auto-increment: the order in which changes were made on this device, and so the order they are pushed in. */
+  seq?: number;
+  /** The mutation id (UUIDv7): the server applies an id at most once, so a retried push is harmless. */
+  id: string;
+  userId: string;
+  name: MutationName;
+  args: unknown;
+  clientTime: string;
+  state: OutboxState;
+  /** The server's reason, for a rejected entry ("Cần xử lý"). */
+  error?: string;
+  attempts: number;
+  targets: string[];
+}
+
+/**
+ * The last row the server is known to have for a key that has local changes waiting (null: the server has no
+ * such row). Captured before the first local change to the key and refreshed by pulls that had to skip the key,
+ * so that discarding a rejected change can put back exactly what the server has.
+ */
+export interface ServerRow {
+  entity: EntityName;
+  key: string;
+  row: Record<string, unknown> | null;
+}
+
+export interface CursorRow {
+  userId: string;
+  cursor: string;
+}
+
+/** PBKDF2-SHA256 of the password, so that a user who signed in online once can sign in on this device offline. */
+export interface PasswordVerifier {
+  algorithm: 'PBKDF2-SHA256';
+  iterations: number;
+  salt: string;
+  hash: string;
+}
+
+export interface DeviceAccount {
+  userId: string;
+  /** Lower-cased: the server matches usernames case-insensitively, and so must the offline sign-in. */
+  username: string;
+  user: SessionUser;
+  /** Null once the user signed out: their queued changes stay, but nothing is sent for them until they sign in. */
+  token: string | null;
+  expiresAt: string | null;
+  verifier: PasswordVerifier | null;
+  /** The server refused the token (expired or revoked): work continues locally until the user signs in again. */
+  needsReauth: boolean;
+  lastSignInAt: string;
+}
+
+export interface MetaRow {
+  key: MetaKey;
+  value: unknown;
+}
+
+export type MetaKey =
+  | 'clientId'
+  | 'clockOffsetMs'
+  | 'lastSyncAt'
+  | 'lastError'
+  | 'currentUserId'
+  | 'updateRequired';
