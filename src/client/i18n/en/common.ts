@@ -1,0 +1,75 @@
+export default {
+  common: {
+    appName: 'Trường An',
+    appTagline: 'Hà Nội school safety',
+    skipToContent: 'Skip to main content',
+    loading: 'Loading…',
+    nav: {
+      label: 'Main navigation',
+      home: 'Home',
+    },
+    language: {
+      label: 'Language',
+      vi: 'Tiếng Việt',
+      en: 'English',
+    },
+    userMenu: {
+      open: 'Account {name}',
+      switchUser: 'Switch user',
+      signOut: 'Sign out',
+      confirmSignOutTitle: 'Sign out?',
+      confirmSignOut:
+        '{count} changes are not synced yet. They stay on this device and will sync when you sign in again.',
+      confirmSignOutAccept: 'Sign out anyway',
+      cancel: 'Stay',
+      failed: 'Could not sign out: {reason}',
+    },
+    unit: {
+      none: 'No unit assigned yet',
+      current: 'Current unit',
+    },
+    roles: {
+      teacher: 'Teacher',
+      principal: 'School leadership',
+      trainer: 'Trainer',
+      officer: 'Education officer',
+      admin: 'System administrator',
+    },
+    syncStatus: {
+      label: 'Sync status',
+      online: 'Online',
+      offline: 'Offline',
+      syncing: 'Syncing…',
+      progress: 'Syncing {received}/{total}',
+      pending: '{count} waiting to sync',
+      attention: '{count} need attention',
+      synced: 'Synced',
+      lastSync: 'Synced at {time}',
+      neverSynced: 'Never synced',
+      reauth: 'Sign in again to sync',
+      syncNow: 'Tap to sync now',
+      offlineHint: 'Work is saved on this device and syncs when the network is back',
+    },
+    reauth: {
+      message: 'Your sign-in has expired. Work on this device is kept; sign in again to resume syncing.',
+      action: 'Sign in again',
+    },
+    notFound: {
+      title: 'Page not found',
+      body: 'This address does not exist in Trường An. The link may be outdated or mistyped.',
+      home: 'Back to home',
+    },
+    pwa: {
+      updateAvailable: 'A new version is available — update',
+      update: 'Update',
+      updating: 'Updating…',
+      dismiss: 'Close',
+      later: 'Later',
+      offlineReady: 'Trường An is ready to work without a network.',
+      registerFailed: 'Offline mode could not be installed: {reason}',
+    },
+    errors: {
+      unknown: 'Something unexpected went wrong.',
+    },
+  },
+};

@@ -1,0 +1,75 @@
+export default {
+  common: {
+    appName: 'Trường An',
+    appTagline: 'An toàn trường học Hà Nội',
+    skipToContent: 'Bỏ qua, đến nội dung chính',
+    loading: 'Đang tải…',
+    nav: {
+      label: 'Điều hướng chính',
+      home: 'Trang chủ',
+    },
+    language: {
+      label: 'Ngôn ngữ',
+      vi: 'Tiếng Việt',
+      en: 'English',
+    },
+    userMenu: {
+      open: 'Tài khoản {name}',
+      switchUser: 'Đổi người dùng',
+      signOut: 'Đăng xuất',
+      confirmSignOutTitle: 'Đăng xuất?',
+      confirmSignOut:
+        'Còn {count} thay đổi chưa đồng bộ. Chúng vẫn được giữ trên máy này và sẽ đồng bộ khi bạn đăng nhập lại.',
+      confirmSignOutAccept: 'Vẫn đăng xuất',
+      cancel: 'Ở lại',
+      failed: 'Không đăng xuất được: {reason}',
+    },
+    unit: {
+      none: 'Chưa được phân công đơn vị',
+      current: 'Đơn vị đang làm việc',
+    },
+    roles: {
+      teacher: 'Giáo viên',
+      principal: 'Ban Giám hiệu',
+      trainer: 'Báo cáo viên, giảng viên tập huấn',
+      officer: 'Cán bộ quản lý',
+      admin: 'Quản trị hệ thống',
+    },
+    syncStatus: {
+      label: 'Trạng thái đồng bộ',
+      online: 'Trực tuyến',
+      offline: 'Ngoại tuyến',
+      syncing: 'Đang đồng bộ…',
+      progress: 'Đang đồng bộ {received}/{total}',
+      pending: '{count} chờ đồng bộ',
+      attention: '{count} cần xem lại',
+      synced: 'Đã đồng bộ',
+      lastSync: 'Đồng bộ lúc {time}',
+      neverSynced: 'Chưa đồng bộ lần nào',
+      reauth: 'Cần đăng nhập lại để đồng bộ',
+      syncNow: 'Bấm để đồng bộ ngay',
+      offlineHint: 'Công việc được lưu trên máy và tự đồng bộ khi có mạng',
+    },
+    reauth: {
+      message: 'Phiên đăng nhập đã hết hạn. Công việc trên máy vẫn được giữ; hãy đăng nhập lại để tiếp tục đồng bộ.',
+      action: 'Đăng nhập lại',
+    },
+    notFound: {
+      title: 'Không tìm thấy trang',
+      body: 'Địa chỉ này không có trong Trường An. Có thể đường dẫn đã cũ hoặc gõ nhầm.',
+      home: 'Về trang chủ',
+    },
+    pwa: {
+      updateAvailable: 'Có phiên bản mới — cập nhật',
+      update: 'Cập nhật',
+      updating: 'Đang cập nhật…',
+      dismiss: 'Đóng',
+      later: 'Để sau',
+      offlineReady: 'Trường An đã sẵn sàng để dùng khi không có mạng.',
+      registerFailed: 'Không cài được chế độ ngoại tuyến: {reason}',
+    },
+    errors: {
+      unknown: 'Đã có lỗi không mong muốn.',
+    },
+  },
+};

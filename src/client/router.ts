@@ -1,0 +1,59 @@
+import { createRouter, createWebHistory, type RouterHistory, type Router } from 'vue-router';
+import { useSessionStore } from './stores/session';
+import { i18n } from './i18n';
+import SignInPage from './features/auth/SignInPage.vue';
+import HomePage from './features/home/HomePage.vue';
+import NotFoundPage from './components/layout/NotFoundPage.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** Drawn without the app shell (top bar, navigation). */
+    bare?: boolean;
+    /** i18n key of the page title shown in the browser tab and read by screen readers on navigation. */
+    titleKey: string;
+  }
+}
+
+/**
+ * Pages are bundled eagerly rather than split per route: the service worker precaches everything anyway, and a
+ * tablet that updated in the background must never fail to load the chunk of an old route while offline.
+ */
+export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
+  const router = createRouter({
+    history,
+    routes: [
+      {
+        path: '/dang-nhap',
+        name: 'sign-in',
+        component: SignInPage,
+        meta: { public: true, bare: true, titleKey: 'auth.signIn.title' },
+      },
+      { path: '/', name: 'home', component: HomePage, meta: { titleKey: 'home.title' } },
+      {
+        path: '/:pathMatch(.*)*',
+        name: 'not-found',
+        component: NotFoundPage,
+        meta: { public: true, titleKey: 'common.notFound.title' },
+      },
+    ],
+  });
+
+  // The session store has been restored before the router is installed (main.ts), so isSignedIn is settled here.
+  router.beforeEach((to) => {
+    const session = useSessionStore();
+    if (!to.meta.public && !session.isSignedIn) {
+      return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+    }
+    if (to.name === 'sign-in' && session.isSignedIn) return { name: 'home' };
+    return true;
+  });
+
+  router.afterEach((to) => {
+    const appName = i18n.global.t('common.appName');
+    document.title = `${i18n.global.t(to.meta.titleKey)} · ${appName}`;
+  });
+
+  return router;
+}
