@@ -22,7 +22,7 @@ export const SCHEMA_VERSION = 1;
 export const MAX_PUSH_BATCH = 500;
 export const DEFAULT_PUSH_BATCH = 200;
 export const MAX_PULL_LIMIT = 5000;
-export const DEFAULT_PULL_LIMIT = 1000;
+export const DEFAULT_PULL_LIMIT = 2500;
 
 /** The entities a pull may carry, by their contract names, with the shape each row must have. */
 export const ENTITY_SCHEMAS = {
@@ -51,8 +51,14 @@ export const MutationEnvelopeSchema = z.object({
 });
 export type MutationEnvelope = z.infer<typeof MutationEnvelopeSchema>;
 
+/**
+ * Names the device and user a sync comes from (`<deviceId>.<userId>`): the server binds it to the first user who
+ * syncs with it and records the device's last push and pull under it.
+ */
+export const ClientIdSchema = z.string().min(8).max(100);
+
 export const PushRequestSchema = z.object({
-  clientId: z.string().min(8).max(100),
+  clientId: ClientIdSchema,
   schemaVersion: z.number().int().min(1),
   mutations: z
     .array(MutationEnvelopeSchema)
@@ -76,6 +82,8 @@ export type PushResponse = z.infer<typeof PushResponseSchema>;
 
 export const PullQuerySchema = z.object({
   cursor: z.string().max(200_000).optional(),
+  /** Optional so that a pull without it (a script, an older build) is still served; it is then not recorded. */
+  clientId: ClientIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
   schemaVersion: z.coerce.number().int().min(1).optional(),
 });
