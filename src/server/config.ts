@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Hours a sign-in token lives; a device refreshes it while online. */
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  /** A built client to serve instead of dist/client (a release unpacked elsewhere, or a test's own build). */
+  CLIENT_DIR: z.string().optional(),
 });
 
 export interface Config {
@@ -17,6 +19,8 @@ export interface Config {
   databaseUrl: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   tokenTtlMs: number;
+  /** Where the built PWA is; unset means the checkout's dist/client. */
+  clientDir?: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +37,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL || undefined,
     logLevel: e.LOG_LEVEL,
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
+    clientDir: e.CLIENT_DIR || undefined,
   };
 }

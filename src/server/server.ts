@@ -12,7 +12,10 @@ export interface RunningServer {
 }
 
 /** Opens the database, migrates, loads the demo data into an empty database, and listens. */
-export async function startServer(config: Config, clientDir = path.resolve('dist/client')): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  clientDir = path.resolve(config.clientDir ?? 'dist/client'),
+): Promise<RunningServer> {
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(db);
   const demoLogins = (await hasAnyUnit(db.kysely)) ? null : await loadDemoData(db.kysely);

@@ -8,6 +8,8 @@ export interface ServerProcessOptions {
   dataDir: string;
   databaseUrl?: string;
   logLevel?: string;
+  /** A built client other than dist/client (the server's CLIENT_DIR). */
+  clientDir?: string;
 }
 
 /**
@@ -34,6 +36,8 @@ export class ServerProcess {
     };
     delete env.DATABASE_URL;
     if (this.options.databaseUrl) env.DATABASE_URL = this.options.databaseUrl;
+    delete env.CLIENT_DIR;
+    if (this.options.clientDir) env.CLIENT_DIR = this.options.clientDir;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/server.ts'], { cwd: ROOT, env, stdio: 'pipe' });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));

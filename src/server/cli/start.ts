@@ -6,9 +6,10 @@ import { loadConfig } from '../config';
 import { closeOnSignals, startServer } from '../server';
 import { buildIfStale, CLIENT_DIR } from './build-if-stale';
 
-await buildIfStale();
 const config = loadConfig();
-const { app, url, demoLogins } = await startServer(config, CLIENT_DIR);
+// A CLIENT_DIR given by the operator is a finished build: serve it as it is rather than rebuilding dist/client.
+if (config.clientDir === undefined) await buildIfStale();
+const { app, url, demoLogins } = await startServer(config, config.clientDir ?? CLIENT_DIR);
 closeOnSignals(app);
 
 const lines = [
