@@ -46,7 +46,7 @@ export interface ApiClient {
   logout(token: string): Promise<void>;
   me(token: string): Promise<SessionUser>;
   push(token: string, body: PushRequest): Promise<PushResponse>;
-  pull(token: string, query: { cursor?: string; limit?: number }): Promise<PullResponse>;
+  pull(token: string, query: { cursor?: string; limit?: number; clientId?: string }): Promise<PullResponse>;
 }
 
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
@@ -106,6 +106,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       const params = new URLSearchParams({ schemaVersion: String(SCHEMA_VERSION) });
       if (query.cursor !== undefined) params.set('cursor', query.cursor);
       if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.clientId !== undefined) params.set('clientId', query.clientId);
       return call('GET', `/api/sync/pull?${params.toString()}`, PullResponseSchema, token);
     },
   };

@@ -292,7 +292,8 @@ export const ROUTES: RouteEntry[] = [
     method: 'GET',
     path: '/api/sync/pull',
     optional: true,
-    request: () => ({ url: '/api/sync/pull?limit=5000' }),
+    // A fresh device per call, as the engine sends it: a clientId is bound to the first user who syncs with it.
+    request: () => ({ url: `/api/sync/pull?limit=5000&clientId=test-device-${newId()}` }),
     // Every signed-in user pulls; what they receive is limited to their scope (checked below).
     expect: everyone('allow'),
     check: (res, { f, user }) => {
@@ -310,6 +311,12 @@ export const ROUTES: RouteEntry[] = [
         fields: ['limit', 'schemaVersion'],
       },
       { name: 'limit out of range', request: () => ({ url: '/api/sync/pull?limit=0' }), fields: ['limit'] },
+      {
+        name: 'extra-long client id',
+        request: () => ({ url: `/api/sync/pull?clientId=${longString(101)}` }),
+        fields: ['clientId'],
+      },
+      { name: 'client id too short', request: () => ({ url: '/api/sync/pull?clientId=abc' }), fields: ['clientId'] },
       {
         name: 'extra-long cursor',
         request: () => ({ url: `/api/sync/pull?cursor=${longString(200_001)}` }),

@@ -10,7 +10,7 @@ import { newId as makeId } from '../../shared/domain/ids';
 import { ApiError, NetworkError, type ApiClient } from '../api';
 import type { TruongAnDb } from '../db/database';
 import { listAccounts, updateAccount } from '../db/repositories/accounts';
-import { getClientId, getMeta, setMeta } from '../db/repositories/meta';
+import { getDeviceId, getMeta, setMeta, syncClientId } from '../db/repositories/meta';
 import {
   applyPushResults,
   discardRejected as discardRejectedEntry,
@@ -315,16 +315,16 @@ export class SyncEngine {
   private async cycle(): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { status: 'ok', pushed: 0, rejected: 0, pulled: 0, skipped: 0, invalid: 0 };
     try {
-      const clientId = await getClientId(this.db);
+      const deviceId = await getDeviceId(this.db);
       const accounts = new Map<string, DeviceAccount>();
       for (const account of await listAccounts(this.db)) {
         const refreshed = await refreshIfDue({ db: this.db, api: this.api, now: this.now }, account.userId);
         if (refreshed) accounts.set(refreshed.userId, refreshed);
       }
-      await this.push(clientId, accounts, outcome);
+      await this.push(deviceId, accounts, outcome);
       const userId = this.options.currentUserId();
       const current = userId ? accounts.get(userId) : undefined;
-      if (tokenUsable(current, this.now())) await this.pull(current, outcome);
+      if (tokenUsable(current, this.now())) await this.pull(deviceId, current, outcome);
       else if (current?.token && !current.needsReauth) await this.flagReauth(current, accounts);
 
       const lastSyncAt = new Date(this.now()).toISOString();
@@ -347,7 +347,7 @@ export class SyncEngine {
     }
   }
 
-  private async push(clientId: string, accounts: Map<string, DeviceAccount>, outcome: SyncOutcome): Promise<void> {
+  private async push(deviceId: string, accounts: Map<string, DeviceAccount>, outcome: SyncOutcome): Promise<void> {
     for (const [userId, entries] of await pendingByUser(this.db)) {
       const account = accounts.get(userId);
       // No usable token: this user's changes wait on the device until they sign in again.
@@ -362,7 +362,7 @@ export class SyncEngine {
         const started = this.now();
         try {
           const response = await this.api.push(account.token, {
-            clientId,
+            clientId: syncClientId(deviceId, userId),
             schemaVersion: SCHEMA_VERSION,
             mutations: batch.map(envelope),
           });
@@ -394,14 +394,15 @@ export class SyncEngine {
     }
   }
 
-  private async pull(account: DeviceAccount & { token: string }, outcome: SyncOutcome): Promise<void> {
+  private async pull(deviceId: string, account: DeviceAccount & { token: string }, outcome: SyncOutcome): Promise<void> {
+    const clientId = syncClientId(deviceId, account.userId);
     let cursor = await getCursor(account.userId, this.db);
     let received = 0;
     for (;;) {
       const started = this.now();
       let page;
       try {
-        page = await this.api.pull(account.token, { cursor, limit: this.pullLimit });
+        page = await this.api.pull(account.token, { cursor, limit: this.pullLimit, clientId });
       } catch (error) {
         if (error instanceof ApiError && error.status === 426) throw new UpdateRequired();
         if (error instanceof ApiError && error.status === 401) {

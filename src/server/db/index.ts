@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
+import * as m002 from './migrations/002-sync-clients';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -58,6 +59,7 @@ export function openDatabase(options: DbOptions): Db {
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-sync-clients': m002,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -250,6 +250,17 @@ export interface AppliedMutationTable {
   applied_at: string;
 }
 
+/** A sync clientId (one per device and user), bound to its user on first use, with the device's last syncs. */
+export interface SyncClientTable {
+  client_id: string;
+  user_id: string;
+  /** The school of the user's teacher or principal grant, if any. */
+  school_id: string | null;
+  first_seen_at: string;
+  last_push_at: string | null;
+  last_pull_at: string | null;
+}
+
 export interface StreamVersionTable {
   stream: string;
   version: number;
@@ -295,6 +306,7 @@ export interface Database {
   commitments: CommitmentTable;
   materials: MaterialTable;
   applied_mutations: AppliedMutationTable;
+  sync_clients: SyncClientTable;
   stream_versions: StreamVersionTable;
   tombstones: TombstoneTable;
   audit_log: AuditLogTable;

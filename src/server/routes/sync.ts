@@ -36,7 +36,7 @@ export function syncRoutes(app: FastifyInstance): void {
     if (typeof raw === 'string' && /^\d+$/.test(raw)) checkSchemaVersion(Number(raw));
     const query = parseInput(PullQuerySchema, request.query, 'tham số đồng bộ');
     try {
-      return await pull.pull(accessOf(request), query.cursor, query.limit ?? DEFAULT_PULL_LIMIT);
+      return await pull.pull(accessOf(request), query.cursor, query.limit ?? DEFAULT_PULL_LIMIT, query.clientId);
     } catch (error) {
       if (error instanceof CursorError) {
         throw badRequest('Mốc đồng bộ không hợp lệ (invalid sync cursor)', [{ field: 'cursor', message: error.message }]);

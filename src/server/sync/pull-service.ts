@@ -4,6 +4,7 @@ import type { Access } from '../auth/access';
 import type { Db } from '../db';
 import type { Database } from '../db/schema';
 import { chunk, idChunks } from './batching';
+import { touchSyncClient } from './clients';
 import { decodeCursor, encodeCursor, type StreamCursor } from './cursor';
 import { ENTITY_TABLES, toSharedRows, type SyncedRow } from './rows';
 
@@ -35,8 +36,14 @@ interface VersionedChange {
 export class PullService {
   constructor(private readonly db: Db) {}
 
-  async pull(access: Access, cursorText: string | undefined, limit: number): Promise<PullResponse> {
+  /**
+   * `clientId`, when the device sends it, is bound to the user and its last pull recorded first, in its own short
+   * write: the page itself is read in a read-only snapshot. A pull that then fails still counts as the device
+   * having reached the server, which is what the coverage dashboard asks.
+   */
+  async pull(access: Access, cursorText: string | undefined, limit: number, clientId?: string): Promise<PullResponse> {
     const given = decodeCursor(cursorText);
+    if (clientId !== undefined) await touchSyncClient(this.db.kysely, access, clientId, 'pull', new Date().toISOString());
     const streams = orderStreams(access);
     // A stream no longer in scope is dropped from the cursor; a new one starts at 0.
     const start: StreamCursor = new Map(streams.map((s) => [s, given.get(s) ?? 0]));

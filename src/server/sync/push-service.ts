@@ -7,6 +7,7 @@ import type { Db } from '../db';
 import type { AppliedMutationTable, Database } from '../db/schema';
 import { HttpError } from '../http/errors';
 import { chunk, idChunks, rowsPerStatement, StatementCache } from './batching';
+import { touchSyncClient } from './clients';
 import { mutationContentHash } from './content-hash';
 import { HANDLERS } from './handlers';
 import type { AuthorisedMutation, BatchMeta, MutationHandler, PendingMutation, PreparedMutations } from './handlers/handler';
@@ -81,15 +82,19 @@ export class PushService {
       candidates.push(candidate);
     });
 
-    if (candidates.length > 0) {
-      try {
-        await this.db.kysely.transaction().execute((trx) => this.applyBatch(trx, candidates, access, meta, results));
-      } catch (error) {
-        if (isTransient(error)) {
-          throw new HttpError(503, 'unavailable', 'Máy chủ đang bận, sẽ tự gửi lại (server busy, will retry)');
-        }
-        throw error;
+    try {
+      // The device's sync is recorded in the batch's transaction: a clientId bound to another user refuses the
+      // batch before anything is written, and last_push_at moves only with a push that committed. A batch with
+      // nothing to apply (all malformed) still counts as the device reaching the server.
+      await this.db.kysely.transaction().execute(async (trx) => {
+        await touchSyncClient(trx, access, request.clientId, 'push', meta.receivedAt);
+        if (candidates.length > 0) await this.applyBatch(trx, candidates, access, meta, results);
+      });
+    } catch (error) {
+      if (isTransient(error)) {
+        throw new HttpError(503, 'unavailable', 'Máy chủ đang bận, sẽ tự gửi lại (server busy, will retry)');
       }
+      throw error;
     }
 
     for (const { index, of } of repeats) {

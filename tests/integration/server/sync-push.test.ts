@@ -39,6 +39,7 @@ describe.each(testDbKinds())('POST /api/sync/push on $kind', ({ open }) => {
     teacherA = await signIn(app, 'teachera');
     principalA = await signIn(app, 'principala');
     trainer = await signIn(app, 'trainer');
+    tabletOf(teacherA);
   });
   afterAll(async () => {
     await app.close();
@@ -53,12 +54,23 @@ describe.each(testDbKinds())('POST /api/sync/push on $kind', ({ open }) => {
     return id;
   };
 
+  // One tablet per signed-in user (teacher A's is tablet-0001): the server binds a clientId to its first user.
+  const tablets = new Map<Record<string, string>, string>();
+  const tabletOf = (headers: Record<string, string>): string => {
+    let id = tablets.get(headers);
+    if (!id) {
+      id = `tablet-${String(tablets.size + 1).padStart(4, '0')}`;
+      tablets.set(headers, id);
+    }
+    return id;
+  };
+
   async function push(headers: Record<string, string>, mutations: unknown[], body: Record<string, unknown> = {}) {
     return app.inject({
       method: 'POST',
       url: '/api/sync/push',
       headers,
-      payload: { clientId: 'tablet-0001', schemaVersion: SCHEMA_VERSION, mutations, ...body },
+      payload: { clientId: tabletOf(headers), schemaVersion: SCHEMA_VERSION, mutations, ...body },
     });
   }
   async function pushOk(headers: Record<string, string>, mutations: unknown[]): Promise<PushResponse> {

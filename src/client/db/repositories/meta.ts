@@ -14,10 +14,10 @@ export async function deleteMeta(key: MetaKey, db: TruongAnDb = getDb()): Promis
 }
 
 /**
- * A random id for this device and browser profile, made once. The server logs which device sent a change; it is
- * not a secret and identifies no person.
+ * A random id for this device and browser profile, made once (stored under the meta key 'clientId', as it always
+ * was). It is not a secret and identifies no person; sync requests carry it as part of `syncClientId`.
  */
-export async function getClientId(db: TruongAnDb = getDb(), random: () => string = randomClientId): Promise<string> {
+export async function getDeviceId(db: TruongAnDb = getDb(), random: () => string = randomClientId): Promise<string> {
   return db.transaction('rw', db.meta, async () => {
     const existing = await getMeta<string>('clientId', db);
     if (typeof existing === 'string' && existing.length >= 8) return existing;
@@ -29,6 +29,15 @@ export async function getClientId(db: TruongAnDb = getDb(), random: () => string
 
 function randomClientId(): string {
   return `device-${crypto.randomUUID()}`;
+}
+
+/**
+ * The clientId of one user's syncs from this device. The server binds a clientId to the first user who syncs with
+ * it, and on a shared tablet each user pushes with their own token, so the id is per (device, user). A device id
+ * (43 characters) and a user id (36) stay well within the wire's 100.
+ */
+export function syncClientId(deviceId: string, userId: string): string {
+  return `${deviceId}.${userId}`;
 }
 
 /** Device time corrected by what was learned from the server's clock, in milliseconds. */

@@ -10,7 +10,7 @@ import { attendanceOfSession } from '../../../../src/client/db/repositories/atte
 import { peopleOfSchool, studentsOfClass } from '../../../../src/client/db/repositories/people';
 import { applyPullPage } from '../../../../src/client/db/repositories/pull';
 import { sessionsForSchool } from '../../../../src/client/db/repositories/sessions';
-import { getClientId } from '../../../../src/client/db/repositories/meta';
+import { getDeviceId } from '../../../../src/client/db/repositories/meta';
 import { ENTITY_NAMES } from '../../../../src/shared/sync/wire';
 import { freshDb, makeSchool, type School } from '../sync/harness';
 
@@ -37,9 +37,9 @@ describe('device database and repositories', () => {
   });
 
   it('keeps one client id per device', async () => {
-    const first = await getClientId(db);
+    const first = await getDeviceId(db);
     expect(first.length).toBeGreaterThanOrEqual(8);
-    expect(await getClientId(db)).toBe(first);
+    expect(await getDeviceId(db)).toBe(first);
   });
 
   it('applies puts and deletes of a pull page, deleting attendance known only by its id', async () => {
