@@ -81,8 +81,9 @@ export async function recordLocalChange(
 
 /**
  * Applies the server's answer to one pushed batch in one transaction. Applied and duplicate entries leave the
- * outbox (the server has them; its row comes back with the next pull); rejected ones stay, with the reason.
- * Entries the answer does not mention stay pending and are sent again: the server applies an id at most once.
+ * outbox (the server has them; its row comes back with the next pull, unless the server kept a newer one: see
+ * keptRowStands); rejected ones stay, with the reason. Entries the answer does not mention stay pending and are
+ * sent again: the server applies an id at most once.
  */
 export async function applyPushResults(
   db: TruongAnDb,
@@ -90,7 +91,8 @@ export async function applyPushResults(
 ): Promise<{ done: number; rejected: number }> {
   let done = 0;
   let rejected = 0;
-  await db.transaction('rw', [db.outbox, db.serverRows], async () => {
+  // The entity tables too: a row the server kept while the change waited is put back in this transaction.
+  await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows], async () => {
     const released = new Set<string>();
     for (const result of results) {
       const entry = await db.outbox.where('id').equals(result.id).first();
@@ -108,7 +110,7 @@ export async function applyPushResults(
         done += 1;
       }
     }
-    await forgetServerRows(db, released, false);
+    await forgetServerRows(db, released, 'ifStands');
   });
   return { done, rejected };
 }
@@ -135,7 +137,7 @@ export async function discardRejected(db: TruongAnDb, id: string): Promise<boole
     const entry = await db.outbox.where('id').equals(id).first();
     if (!entry || entry.seq === undefined || entry.state !== 'rejected') return false;
     await db.outbox.delete(entry.seq);
-    await forgetServerRows(db, new Set(entry.targets), true);
+    await forgetServerRows(db, new Set(entry.targets), 'always');
     return true;
   });
 }
@@ -166,22 +168,44 @@ export async function requeueRejected(
     if (reapply) await reapply();
     const { seq: _seq, error: _error, ...rest } = entry;
     await db.outbox.add({ ...rest, ...replacement, state: 'pending', attempts: 0 });
-    await forgetServerRows(db, new Set(entry.targets.filter((t) => !replacement.targets.includes(t))), true);
+    await forgetServerRows(db, new Set(entry.targets.filter((t) => !replacement.targets.includes(t))), 'always');
     return true;
   });
 }
 
-/** Forgets the kept-aside server rows of targets no queued change touches any more; optionally restores them first. */
-async function forgetServerRows(db: TruongAnDb, targets: Set<string>, restore: boolean): Promise<void> {
+/**
+ * Forgets the kept-aside server rows of targets no queued change touches any more. 'always' restores them first
+ * (the local change is dropped); 'ifStands' restores those the server still holds after acknowledging the change.
+ */
+async function forgetServerRows(db: TruongAnDb, targets: Set<string>, restore: 'always' | 'ifStands'): Promise<void> {
   for (const target of targets) {
     if ((await db.outbox.where('targets').equals(target).count()) > 0) continue;
     const { entity, key } = parseTarget(target);
     const kept = await db.serverRows.get([entity, key]);
-    if (restore && kept) {
+    if (kept) {
       const table = db.entity(entity);
-      if (kept.row) await table.put(kept.row as never);
-      else await table.delete(primaryKeyOf(entity, key) as never);
+      const pk = primaryKeyOf(entity, key) as never;
+      if (restore === 'always') {
+        if (kept.row) await table.put(kept.row as never);
+        else await table.delete(pk);
+      } else if (kept.row && keptRowStands(entity, kept.row, (await table.get(pk)) as Record<string, unknown> | undefined)) {
+        await table.put(kept.row as never);
+      }
     }
     await db.serverRows.delete([entity, key]);
   }
+}
+
+/**
+ * Whether the server's row kept aside is still the server's row once it has acknowledged the local change to it.
+ * Attendance is a fact at a time and the server keeps the latest observation: a local mark older than one made on
+ * another device (and pulled while the local mark waited) is recorded in the history but leaves the server's row
+ * as it was, so that row is never sent again and must be put back here. On equal times the later write won; if it
+ * was the local mark, its new version comes with the next pull and corrects this. Any other acknowledged change
+ * gives the row a new version, which the next pull brings.
+ */
+function keptRowStands(entity: EntityName, kept: Record<string, unknown>, local: Record<string, unknown> | undefined): boolean {
+  if (entity !== 'attendance') return false;
+  if (!local) return true;
+  return String(kept.markedAt) >= String(local.markedAt);
 }
