@@ -60,7 +60,11 @@ export function getRuntime(): Runtime {
   return runtime ?? configureRuntime();
 }
 
-/** Asks the service worker to sync when the network returns, even if every tab is closed by then (Chromium only). */
+/**
+ * Asks the browser (Chromium only) to wake the service worker when the network returns; the worker then tells the
+ * open pages to sync. The outbox lives with the page's engine, so with every tab closed the wake-up reaches no one
+ * and the next app start syncs instead.
+ */
 async function requestBackgroundSync(): Promise<void> {
   if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
   const registration = (await navigator.serviceWorker.getRegistration()) as
