@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+const appVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export default defineConfig({
   plugins: [
@@ -27,16 +31,21 @@ export default defineConfig({
           { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
+      // Our own service worker (src/client/pwa/sw.ts): precache, app-shell navigation, Background Sync and an
+      // update that waits for the user. The API is never answered from a cache (see sw.ts).
+      strategies: 'injectManifest',
+      srcDir: 'src/client/pwa',
+      filename: 'sw.ts',
+      injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,ico,woff,woff2,webmanifest}'],
-        navigateFallback: '/index.html',
-        // The API is never answered from a cache: offline work goes through IndexedDB and the outbox.
-        navigateFallbackDenylist: [/^\/api\//],
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
-        cleanupOutdatedCaches: true,
       },
     }),
   ],
+  define: {
+    // Shown on the settings page, so that a support call can tell which version a tablet runs.
+    __APP_VERSION__: JSON.stringify(appVersion),
+  },
   build: {
     outDir: 'dist/client',
     emptyOutDir: true,

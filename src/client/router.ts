@@ -3,7 +3,11 @@ import { useSessionStore } from './stores/session';
 import { i18n } from './i18n';
 import SignInPage from './features/auth/SignInPage.vue';
 import HomePage from './features/home/HomePage.vue';
+import SessionsPage from './features/attendance/SessionsPage.vue';
+import AttendancePage from './features/attendance/AttendancePage.vue';
 import NotFoundPage from './components/layout/NotFoundPage.vue';
+import SettingsPage from './features/settings/SettingsPage.vue';
+import NeedsAttentionPage from './features/sync/NeedsAttentionPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -31,6 +35,20 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
         meta: { public: true, bare: true, titleKey: 'auth.signIn.title' },
       },
       { path: '/', name: 'home', component: HomePage, meta: { titleKey: 'home.title' } },
+      { path: '/buoi', name: 'sessions', component: SessionsPage, meta: { titleKey: 'attendance.sessions.title' } },
+      {
+        path: '/buoi/:sessionId/diem-danh',
+        name: 'attendance',
+        component: AttendancePage,
+        meta: { titleKey: 'attendance.sheet.title' },
+      },
+      { path: '/cai-dat', name: 'settings', component: SettingsPage, meta: { titleKey: 'settings.title' } },
+      {
+        path: '/can-xu-ly',
+        name: 'needs-attention',
+        component: NeedsAttentionPage,
+        meta: { titleKey: 'settings.needsAttention.title' },
+      },
       {
         path: '/:pathMatch(.*)*',
         name: 'not-found',
