@@ -1,39 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import { testDbKinds, type TestDb } from '../../helpers/db';
 import { buildTestApp, signIn } from '../../helpers/app';
 import type { Database } from '../../../src/server/db/schema';
 import { verifyPassword } from '../../../src/server/auth/passwords';
 import { DEMO_LOGINS, hasAnyUnit, loadDemoData } from '../../../src/server/demo/seed';
-import {
-  ACTIVITY_CODES,
-  ActivityTypeSchema,
-  AttendanceSchema,
-  ClassSchema,
-  CommitmentSchema,
-  DrillRecordSchema,
-  INDICATORS,
-  PersonSchema,
-  RequirementSchema,
-  SchoolYearSchema,
-  SessionSchema,
-  UnitSchema,
-} from '../../../src/shared/domain';
+import { ENTITY_TABLES, toSharedRows } from '../../../src/server/sync/rows';
+import { ENTITY_NAMES } from '../../../src/shared/sync/wire';
+import { ACTIVITY_CODES, INDICATORS } from '../../../src/shared/domain';
 
-const SYNCED_TABLES = [
-  'units',
-  'school_years',
-  'classes',
-  'persons',
-  'activity_types',
-  'requirements',
-  'sessions',
-  'attendance',
-  'drill_records',
-  'commitments',
-  'materials',
-] as const;
+const json = (s: string): unknown => JSON.parse(s);
+
 
 const EXPECTED_LOGINS: Record<string, { role: string; unit: string; personTag?: string; className?: string }> = {
   'so.canbo': { role: 'officer', unit: 'Sở Giáo dục và Đào tạo Hà Nội' },
@@ -46,208 +23,18 @@ const EXPECTED_LOGINS: Record<string, { role: string; unit: string; personTag?: 
   quantri: { role: 'admin', unit: 'Sở Giáo dục và Đào tạo Hà Nội' },
 };
 
-const json = (s: string): unknown => JSON.parse(s);
-const bool = (n: number): boolean => n === 1;
-
-/** Every row of a table as the shared camelCase shape the sync pull will send, checked against its zod schema. */
+/**
+ * Every stored row of every pulled entity, mapped by the sync service's own mappers (which check each row against
+ * its shared zod schema and throw on the first misfit): what the demo stores is what devices will accept.
+ */
 async function expectRowsMatchSchemas(db: Kysely<Database>): Promise<void> {
-  const check = <T>(schema: z.ZodType<T>, label: string, shaped: unknown[]) => {
-    expect(shaped.length, label).toBeGreaterThan(0);
-    for (const row of shaped) {
-      const r = schema.safeParse(row);
-      if (!r.success) throw new Error(`${label} row fails its schema: ${JSON.stringify(row)}\n${r.error.message}`);
-    }
-  };
-
-  const units = await db.selectFrom('units').selectAll().execute();
-  check(
-    UnitSchema,
-    'unit',
-    units.map((u) => ({
-      id: u.id,
-      kind: u.kind,
-      name: u.name,
-      code: u.code,
-      parentId: u.parent_id,
-      clusterId: u.cluster_id,
-      schoolLevel: u.school_level,
-      status: u.status,
-    })),
-  );
-
-  const years = await db.selectFrom('school_years').selectAll().execute();
-  const terms = await db.selectFrom('terms').selectAll().orderBy('no').execute();
-  check(
-    SchoolYearSchema,
-    'schoolYear',
-    years.map((y) => ({
-      id: y.id,
-      departmentId: y.department_id,
-      label: y.label,
-      startDate: y.start_date,
-      endDate: y.end_date,
-      terms: terms
-        .filter((t) => t.school_year_id === y.id)
-        .map((t) => ({ no: t.no, name: t.name, startDate: t.start_date, endDate: t.end_date })),
-    })),
-  );
-
-  const classes = await db.selectFrom('classes').selectAll().execute();
-  check(
-    ClassSchema,
-    'class',
-    classes.map((c) => ({
-      id: c.id,
-      schoolId: c.school_id,
-      schoolYearId: c.school_year_id,
-      grade: c.grade,
-      name: c.name,
-      code: c.code,
-      homeroomPersonId: c.homeroom_person_id,
-      status: c.status,
-    })),
-  );
-
-  const persons = await db.selectFrom('persons').selectAll().execute();
-  const links = await db.selectFrom('person_links').selectAll().execute();
-  const childrenOf = new Map<string, string[]>();
-  for (const l of links) childrenOf.set(l.parent_id, [...(childrenOf.get(l.parent_id) ?? []), l.student_id]);
-  check(
-    PersonSchema,
-    'person',
-    persons.map((p) => ({
-      id: p.id,
-      schoolId: p.school_id,
-      kind: p.kind,
-      fullName: p.full_name,
-      code: p.code,
-      birthYear: p.birth_year,
-      sex: p.sex,
-      classId: p.class_id,
-      roleTags: json(p.role_tags),
-      studentIds: childrenOf.get(p.id) ?? [],
-      status: p.status,
-    })),
-  );
-
-  const types = await db.selectFrom('activity_types').selectAll().execute();
-  check(
-    ActivityTypeSchema,
-    'activityType',
-    types.map((t) => ({
-      id: t.id,
-      ownerUnitId: t.owner_unit_id,
-      code: t.code,
-      name: t.name,
-      nameEn: t.name_en,
-      scenarios: json(t.scenarios),
-      audiences: json(t.audiences),
-      indicators: json(t.indicators),
-      carriesCommitment: bool(t.carries_commitment),
-      carriesPeriods: bool(t.carries_periods),
-    })),
-  );
-
-  const requirements = await db.selectFrom('requirements').selectAll().execute();
-  check(
-    RequirementSchema,
-    'requirement',
-    requirements.map((r) => ({
-      id: r.id,
-      ownerUnitId: r.owner_unit_id,
-      schoolYearId: r.school_year_id,
-      title: r.title,
-      target: json(r.target),
-      activityTypeId: r.activity_type_id,
-      scenarioCode: r.scenario_code,
-      rotateScenarios: bool(r.rotate_scenarios),
-      frequency: json(r.frequency),
-      audience: json(r.audience),
-      indicator: r.indicator,
-    })),
-  );
-
-  const sessions = await db.selectFrom('sessions').selectAll().execute();
-  check(
-    SessionSchema,
-    'session',
-    sessions.map((s) => ({
-      id: s.id,
-      schoolId: s.school_id,
-      scopeUnitId: s.scope_unit_id,
-      schoolYearId: s.school_year_id,
-      activityTypeId: s.activity_type_id,
-      scenarioCode: s.scenario_code,
-      title: s.title,
-      startsAt: s.starts_at,
-      endsAt: s.ends_at,
-      place: s.place,
-      audience: json(s.audience),
-      facilitatorPersonId: s.facilitator_person_id,
-      trainerUserId: s.trainer_user_id,
-      materialIds: json(s.material_ids),
-      periods: s.periods,
-      status: s.status,
-      revision: s.revision,
-      createdBy: s.created_by,
-    })),
-  );
-
-  const attendance = await db.selectFrom('attendance').selectAll().execute();
-  check(
-    AttendanceSchema,
-    'attendance',
-    attendance.map((a) => ({
-      id: a.id,
-      schoolId: a.school_id,
-      sessionId: a.session_id,
-      personId: a.person_id,
-      status: a.status,
-      note: a.note,
-      markedBy: a.marked_by,
-      markedAt: a.marked_at,
-    })),
-  );
-
-  const drills = await db.selectFrom('drill_records').selectAll().execute();
-  check(
-    DrillRecordSchema,
-    'drillRecord',
-    drills.map((d) => ({
-      id: d.id,
-      schoolId: d.school_id,
-      sessionId: d.session_id,
-      scenarioCode: d.scenario_code,
-      alarmAt: d.alarm_at,
-      allClearAt: d.all_clear_at,
-      evacuationSeconds: d.evacuation_seconds,
-      expectedCount: d.expected_count,
-      accountedCount: d.accounted_count,
-      missingCount: d.missing_count,
-      observations: json(d.observations),
-      notes: d.notes,
-      photoHashes: json(d.photo_hashes),
-    })),
-  );
-
-  const commitments = await db.selectFrom('commitments').selectAll().execute();
-  check(
-    CommitmentSchema,
-    'commitment',
-    commitments.map((c) => ({
-      id: c.id,
-      schoolId: c.school_id,
-      schoolYearId: c.school_year_id,
-      personId: c.person_id,
-      kind: c.kind,
-      signedBy: c.signed_by,
-      signerPersonId: c.signer_person_id,
-      method: c.method,
-      signatureHash: c.signature_hash,
-      signedAt: c.signed_at,
-      deviceId: c.device_id,
-    })),
-  );
+  for (const entity of ENTITY_NAMES) {
+    const rows = await db.selectFrom(ENTITY_TABLES[entity]).selectAll().execute();
+    if (entity !== 'material') expect(rows.length, entity).toBeGreaterThan(0);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const shaped = await toSharedRows(db, entity, rows as any);
+    expect(shaped.length, entity).toBe(rows.length);
+  }
 }
 
 /** Instants are stored in exactly the form new Date().toISOString() gives, so that text order is time order. */
@@ -581,7 +368,7 @@ describe.each(testDbKinds())('demo data on $kind', ({ open }) => {
     // A stream's versions are shared by all its tables (one counter per stream), so they must be distinct across
     // tables too, and never above what stream_versions has handed out.
     const all: { stream: string; version: number }[] = [];
-    for (const table of SYNCED_TABLES) {
+    for (const table of Object.values(ENTITY_TABLES)) {
       const rows = await kysely.selectFrom(table).select(['stream', 'version']).execute();
       expect(new Set(rows.map((r) => `${r.stream}|${r.version}`)).size, table).toBe(rows.length);
       all.push(...rows);
