@@ -125,5 +125,7 @@ export const SessionSchema = z.object({
   /** Bumped on every edit; an edit carries the revision it was based on so that a stale edit is reported, not merged. */
   revision: z.number().int().min(0),
   createdBy: IdSchema,
+  /** Sessions created together from one recurrence share it; null for a single session (and rows of older servers). */
+  seriesId: IdSchema.nullable().default(null),
 });
 export type Session = z.infer<typeof SessionSchema>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/ids';
 import { AttendanceStatusSchema } from '../domain/records';
+import { ActivityTypeSchema, RequirementSchema } from '../domain/activities';
+import { SessionCancelArgsSchema, SessionCreateArgsSchema, SessionUpdateArgsSchema } from '../plan/session-input';
 
 /**
  * The mutation catalogue: every local change is one of these, validated by the same schema on the device
@@ -14,6 +16,13 @@ export const MUTATIONS = {
     status: AttendanceStatusSchema,
     note: z.string().trim().max(500).optional(),
   }),
+  'session.create': SessionCreateArgsSchema,
+  'session.update': SessionUpdateArgsSchema,
+  'session.cancel': SessionCancelArgsSchema,
+  /** Department and commune officers keep the activity types and the plan's requirements. */
+  'activityType.save': ActivityTypeSchema,
+  'requirement.save': RequirementSchema,
+  'requirement.remove': z.object({ id: IdSchema }),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;
