@@ -13,6 +13,7 @@ import { registerStatic } from './plugins/static';
 import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { syncRoutes } from './routes/sync';
+import { calendarRoutes } from './routes/calendar';
 
 /** What routes and services share: built once per app. */
 export interface AppContext {
@@ -83,6 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   healthRoutes(app);
   authRoutes(app);
   syncRoutes(app);
+  calendarRoutes(app);
 
   await registerStatic(app, options.clientDir ?? '');
   return app;

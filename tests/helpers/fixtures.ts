@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/server/db/schema';
 import { reserveVersions } from '../../src/server/db/versions';
+import { recordAssignments } from '../../src/server/sync/trainer-view';
+import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/server/auth/passwords';
+import { hashToken } from '../../src/server/auth/auth-service';
 import { newId } from '../../src/shared/domain/ids';
 import type { Role } from '../../src/shared/auth';
 
@@ -32,6 +35,8 @@ export interface Fixture {
   sessions: Record<'A' | 'B' | 'C', string>;
   /** username → user id */
   users: Record<FixtureUser, string>;
+  /** username → the secret token of the user's iCalendar feed (GET /api/calendar/feed/:token). */
+  calendarFeeds: Record<FixtureUser, string>;
 }
 
 export type FixtureUser =
@@ -260,6 +265,17 @@ export async function createFixture(db: Kysely<Database>, studentsPerSchool = 5)
     }
     // The trainer is assigned the session of school B only.
     await trx.updateTable('sessions').set({ trainer_user_id: users.trainer }).where('id', '=', sessions.B).execute();
-    return { ...f, classes, students, staff, sessions, users };
+    // …and receives it in their own stream, as the session handlers do for every assignment.
+    await recordAssignments(trx, [{ sessionId: sessions.B, trainerUserId: users.trainer, assigned: true }]);
+    const calendarFeeds = {} as Fixture['calendarFeeds'];
+    for (const [username, uid] of Object.entries(users) as [FixtureUser, string][]) {
+      const token = randomBytes(32).toString('base64url');
+      calendarFeeds[username] = token;
+      await trx
+        .insertInto('calendar_feeds')
+        .values({ id: id(), user_id: uid, token_hash: hashToken(token), created_at: now(), revoked_at: null })
+        .execute();
+    }
+    return { ...f, classes, students, staff, sessions, users, calendarFeeds };
   });
 }

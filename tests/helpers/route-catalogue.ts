@@ -129,6 +129,53 @@ function pushBody(mutations: Array<{ name: string; args: unknown }>) {
 const markAttendance = (sessionId: string, personId: string) =>
   pushBody([{ name: 'attendance.mark', args: { sessionId, personId, status: 'present' } }]);
 
+/** A school session at school A, inside the fixture's school year: who may plan it is who may plan at school A. */
+const createSessionAt = (f: Fixture, schoolId: string) =>
+  pushBody([
+    {
+      name: 'session.create',
+      args: {
+        id: newId(),
+        schoolId,
+        scopeUnitId: schoolId,
+        schoolYearId: f.schoolYear,
+        seriesId: null,
+        title: 'Tuyên truyền pháp luật cho cán bộ',
+        activityTypeId: f.activityType,
+        scenarioCode: null,
+        startsAt: '2026-03-10T07:00:00.000Z',
+        endsAt: '2026-03-10T08:30:00.000Z',
+        place: null,
+        audience: { classIds: [], grades: [], staff: true, youthStaffOnly: false, parents: false },
+        facilitatorPersonId: null,
+        trainerUserId: null,
+        materialIds: [],
+        periods: null,
+      },
+    },
+  ]);
+
+/** A requirement of the department for every school: kept by department officers only. */
+const saveDepartmentRequirement = (f: Fixture, ownerUnitId = f.department) =>
+  pushBody([
+    {
+      name: 'requirement.save',
+      args: {
+        id: newId(),
+        ownerUnitId,
+        schoolYearId: f.schoolYear,
+        title: 'Mỗi cán bộ tham gia 1 buổi tuyên truyền pháp luật',
+        target: { kind: 'all' },
+        activityTypeId: f.activityType,
+        scenarioCode: null,
+        rotateScenarios: false,
+        frequency: { kind: 'year', count: 1 },
+        audience: { kind: 'staff', grade: null },
+        indicator: 'staff_legal_education',
+      },
+    },
+  ]);
+
 interface PushResult {
   id: string;
   status: 'applied' | 'duplicate' | 'rejected';
@@ -324,7 +371,67 @@ export const ROUTES: RouteEntry[] = [
       },
     ],
   },
+  {
+    // The same route, planning: a session at school A may be planned by its principal and the officers covering it.
+    method: 'POST',
+    path: '/api/sync/push',
+    // Its body's malformed cases are listed on the first entry of the route.
+    bodyLimit: 4 * 1024 * 1024,
+    request: ({ f }) => ({ url: '/api/sync/push', payload: createSessionAt(f, f.schoolA) }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    judge: judgePush,
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: '/api/sync/push', payload: createSessionAt(f, f.schoolA) }),
+      nonexistent: (f) => ({ url: '/api/sync/push', payload: createSessionAt(f, newId()) }),
+    },
+  },
+  {
+    // The same route, the plan's requirements: the department's are kept by department officers (and admins).
+    method: 'POST',
+    path: '/api/sync/push',
+    // Its body's malformed cases are listed on the first entry of the route.
+    bodyLimit: 4 * 1024 * 1024,
+    request: ({ f }) => ({ url: '/api/sync/push', payload: saveDepartmentRequirement(f) }),
+    expect: only('officerDept', 'admin'),
+    judge: judgePush,
+    scopeProbe: {
+      user: 'officerCommuneA',
+      outOfScope: (f) => ({ url: '/api/sync/push', payload: saveDepartmentRequirement(f, f.communeB) }),
+      nonexistent: (f) => ({ url: '/api/sync/push', payload: saveDepartmentRequirement(f, newId()) }),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/calendar/feed/:token',
+    // The token in the path is the credential: calendar apps subscribe without signing in. Listed before the POST,
+    // which makes a new feed URL and so revokes the fixture's.
+    public: true,
+    request: ({ f, user }) => ({ url: `/api/calendar/feed/${f.calendarFeeds[user]}` }),
+    expect: everyone('allow'),
+    check: (res, { f, user }) => {
+      expect(res.headers['content-type']).toMatch(/^text\/calendar/);
+      const allowed = new Set(schoolsInScope(f, user).map((s) => (s === f.schoolA ? f.sessions.A : s === f.schoolB ? f.sessions.B : f.sessions.C)));
+      for (const uid of calendarUids(res.body)) {
+        if (Object.values(f.sessions).includes(uid)) expect(allowed, `${user}'s calendar shows session ${uid}`).toContain(uid);
+      }
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/calendar/feed',
+    bodyLimit: 1024,
+    request: () => ({ url: '/api/calendar/feed' }),
+    // Every signed-in user has a calendar of what concerns them.
+    expect: everyone('allow'),
+    check: (res) => expect((res.json() as { url: string }).url).toMatch(/\/api\/calendar\/feed\/[A-Za-z0-9_-]{43}$/),
+  },
 ];
+
+/** The event UIDs of an iCalendar body (folded lines unfolded first). */
+function calendarUids(body: string): string[] {
+  return [...body.replace(/\r\n /g, '').matchAll(/^UID:([0-9a-f-]+)@truongan\r$/gm)].map((m) => m[1]!);
+}
 
 /** `METHOD path` for every /api route Fastify knows (HEAD routes that Fastify adds for GET are left out). */
 export function registeredApiRoutes(app: FastifyInstance): string[] {

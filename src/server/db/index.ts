@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, 
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-sync-clients';
+import * as m003 from './migrations/003-plan';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -60,6 +61,7 @@ export function openDatabase(options: DbOptions): Db {
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-sync-clients': m002,
+  '003-plan': m003,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -163,6 +163,31 @@ export interface SessionTable extends Synced {
   created_by: string;
   created_at: string;
   updated_at: string;
+  /** Sessions made together from one recurrence share it. */
+  series_id: string | null;
+  /** Why the session was cancelled, as the planner wrote it. */
+  cancel_reason: string | null;
+}
+
+/**
+ * The sessions assigned to a trainer, as the trainer's own version stream (`assigned:<userId>`): a trainer's
+ * devices pull their sessions across schools from it. `assigned = 0` tells them to drop a session handed to
+ * someone else.
+ */
+export interface TrainerSessionFeedTable {
+  stream: string;
+  session_id: string;
+  version: number;
+  assigned: number;
+}
+
+/** Secret per-user iCalendar feed URLs; only the sha256 of the token is stored. */
+export interface CalendarFeedTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export interface AttendanceTable extends Synced {
@@ -300,6 +325,8 @@ export interface Database {
   activity_types: ActivityTypeTable;
   requirements: RequirementTable;
   sessions: SessionTable;
+  trainer_session_feed: TrainerSessionFeedTable;
+  calendar_feeds: CalendarFeedTable;
   attendance: AttendanceTable;
   attendance_history: AttendanceHistoryTable;
   drill_records: DrillRecordTable;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../auth/passwords';
 import type { Database } from '../db/schema';
+import { recordAssignments } from '../sync/trainer-view';
 import { DEMO_PASSWORD, DEMO_USERS } from './catalogue';
 import { assignVersions, insertRows } from './insert';
 import { buildOrg } from './org';
@@ -64,6 +65,12 @@ export async function loadDemoData(db: Kysely<Database>, options: DemoOptions = 
   await db.transaction().execute(async (trx) => {
     await assignVersions(trx, rows);
     await insertRows(trx, rows);
+    await recordAssignments(
+      trx,
+      rows.sessions
+        .filter((s) => s.trainer_user_id !== null)
+        .map((s) => ({ sessionId: s.id, trainerUserId: s.trainer_user_id!, assigned: true })),
+    );
   });
   return DEMO_LOGINS;
 }

@@ -179,6 +179,8 @@ export function buildSessions(
       created_by: spec.createdBy,
       created_at: createdAt,
       updated_at: updatedAt,
+      series_id: null,
+      cancel_reason: null,
       // A session held at a school is in the school's stream; a unit-wide one in its scope unit's.
       stream: spec.school?.id ?? spec.scopeUnitId,
       version: UNVERSIONED,

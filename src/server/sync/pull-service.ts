@@ -7,14 +7,18 @@ import { chunk, idChunks } from './batching';
 import { touchSyncClient } from './clients';
 import { decodeCursor, encodeCursor, type StreamCursor } from './cursor';
 import { ENTITY_TABLES, toSharedRows, type SyncedRow } from './rows';
+import { assignedStream } from './trainer-view';
 
 /**
- * What a stream holds: the synced tables, and tombstones. `tombstones.entity` is the contract's entity name, so a
- * delete travels as `{ entity, op: 'delete', row: { id } }` without translation.
+ * What a stream holds: the synced tables, tombstones, and the trainer feed. `tombstones.entity` is the contract's
+ * entity name, so a delete travels as `{ entity, op: 'delete', row: { id } }` without translation. The trainer feed
+ * (trainer-view.ts) names sessions that live in other streams; only a trainer's `assigned:<userId>` stream has
+ * entries there.
  */
-type Kind = EntityName | 'tombstone';
-const KINDS: readonly Kind[] = [...ENTITY_NAMES, 'tombstone'];
-const tableOf = (kind: Kind): keyof Database => (kind === 'tombstone' ? 'tombstones' : ENTITY_TABLES[kind]);
+type Kind = EntityName | 'tombstone' | 'assignment';
+const KINDS: readonly Kind[] = [...ENTITY_NAMES, 'tombstone', 'assignment'];
+const tableOf = (kind: Kind): keyof Database =>
+  kind === 'tombstone' ? 'tombstones' : kind === 'assignment' ? 'trainer_session_feed' : ENTITY_TABLES[kind];
 
 /** Long OR chains nest in SQLite's parser (depth limit 1000); counting runs over this many streams a statement. */
 const STREAMS_PER_COUNT = 100;
@@ -45,6 +49,9 @@ export class PullService {
     const given = decodeCursor(cursorText);
     if (clientId !== undefined) await touchSyncClient(this.db.kysely, access, clientId, 'pull', new Date().toISOString());
     const streams = orderStreams(access);
+    const ownStreams = new Set(streams);
+    // Last: the sessions assigned to this user as a trainer, read after the lookups they refer to.
+    streams.push(assignedStream(access.userId));
     // A stream no longer in scope is dropped from the cursor; a new one starts at 0.
     const start: StreamCursor = new Map(streams.map((s) => [s, given.get(s) ?? 0]));
 
@@ -69,7 +76,7 @@ export class PullService {
           unfinished.push(stream);
           continue;
         }
-        const page = await readStream(t, stream, from, budget);
+        const page = await readStream(t, stream, from, budget, ownStreams);
         for (const c of page.changes) changes.push(c.change);
         budget -= page.changes.length;
         if (page.complete) {
@@ -117,6 +124,7 @@ async function readStream(
   stream: string,
   from: number,
   budget: number,
+  ownStreams: ReadonlySet<string>,
 ): Promise<{ changes: VersionedChange[]; complete: boolean }> {
   const probe = budget + 1;
   const branches = KINDS.map(
@@ -147,6 +155,8 @@ async function readStream(
       for (const r of rows) {
         changes.push({ version: r.version, change: { entity: r.entity as EntityName, op: 'delete', row: { id: r.id } } });
       }
+    } else if (kind === 'assignment') {
+      changes.push(...(await readAssignments(t, stream, from, upTo, ownStreams)));
     } else {
       changes.push(...(await readRows(t, kind, stream, from, upTo)));
     }
@@ -175,6 +185,49 @@ async function readRows<E extends EntityName>(
     version: Number(rows[i]!.version),
     change: { entity, op: 'put', row: row as Record<string, unknown> },
   }));
+}
+
+/**
+ * A trainer's feed entries as session changes: the session as it is now for an assignment, a delete for a session
+ * handed to someone else, unless the user also pulls the session's own stream (a trainer who teaches there), whose
+ * copy must stay.
+ */
+async function readAssignments(
+  t: Transaction<Database>,
+  stream: string,
+  from: number,
+  upTo: number,
+  ownStreams: ReadonlySet<string>,
+): Promise<VersionedChange[]> {
+  const feed = await t
+    .selectFrom('trainer_session_feed')
+    .select(['session_id', 'version', 'assigned'])
+    .where('stream', '=', stream)
+    .where('version', '>', from)
+    .where('version', '<=', upTo)
+    .execute();
+  const sessions = new Map<string, SyncedRow<'session'>>();
+  for (const ids of idChunks(feed.map((f) => f.session_id))) {
+    const rows = await t.selectFrom('sessions').selectAll().where('id', 'in', ids).execute();
+    for (const r of rows) sessions.set(r.id, r);
+  }
+  const puts = feed.filter((f) => f.assigned === 1 && sessions.has(f.session_id));
+  const shared = await toSharedRows(
+    t,
+    'session',
+    puts.map((f) => sessions.get(f.session_id)!),
+  );
+  const changes: VersionedChange[] = puts.map((f, i) => ({
+    version: Number(f.version),
+    change: { entity: 'session', op: 'put', row: shared[i] as Record<string, unknown> },
+  }));
+  for (const f of feed) {
+    if (f.assigned === 1) continue;
+    const session = sessions.get(f.session_id);
+    if (session && ownStreams.has(session.stream)) continue;
+    changes.push({ version: Number(f.version), change: { entity: 'session', op: 'delete', row: { id: f.session_id } } });
+  }
+  return changes;
 }
 
 /** Entries after each stream's new cursor: the first pull's progress bar. One COUNT per table over the (stream, version) index. */

@@ -113,35 +113,28 @@ export class PushService {
   ): Promise<void> {
     const fresh = await this.answerRecorded(trx, candidates, access.userId, results);
 
-    const byName = new Map<MutationName, Candidate[]>();
-    for (const c of fresh) {
-      const list = byName.get(c.name) ?? [];
-      list.push(c);
-      byName.set(c.name, list);
-    }
-    const prepared = new Map<MutationName, PreparedMutations<MutationName>>();
-    const authorised: (Candidate & { stream: string })[] = [];
-    for (const [name, list] of byName) {
-      const kind = await prepareKind(name, trx, list, access, meta);
-      prepared.set(name, kind);
-      for (const c of list) {
+    // Runs of consecutive mutations of one kind, in batch order, each prepared against the effects of the runs
+    // before it: a session created offline and then edited, or marked, in the same batch finds the session. A run
+    // is still processed set-wise (a batch of 500 marks is one run).
+    for (const run of runsOf(fresh)) {
+      const kind = await prepareKind(run.name, trx, run.mutations, access, meta);
+      const authorised: (Candidate & { stream: string })[] = [];
+      for (const c of run.mutations) {
         const decision = kind.decide(c);
         if (decision.ok) authorised.push({ ...c, stream: decision.stream });
         else results[c.index] = rejected(c.id, decision.reason);
       }
-    }
-    if (authorised.length === 0) return;
+      if (authorised.length === 0) continue;
 
-    const claimed = await claim(trx, authorised, meta);
-    const lost = authorised.filter((c) => !claimed.has(c.id));
-    // Taken between our first look and our insert: a concurrent push of the same batch committed it first.
-    if (lost.length > 0) {
-      const unexplained = await this.answerRecorded(trx, lost, access.userId, results);
-      if (unexplained.length > 0) throw new TransientPushError('mutation ids neither inserted nor found');
-    }
+      const claimed = await claim(trx, authorised, meta);
+      const lost = authorised.filter((c) => !claimed.has(c.id));
+      // Taken between our first look and our insert: a concurrent push of the same batch committed it first.
+      if (lost.length > 0) {
+        const unexplained = await this.answerRecorded(trx, lost, access.userId, results);
+        if (unexplained.length > 0) throw new TransientPushError('mutation ids neither inserted nor found');
+      }
 
-    for (const [name, kind] of prepared) {
-      const mine = authorised.filter((c) => c.name === name && claimed.has(c.id));
+      const mine = authorised.filter((c) => claimed.has(c.id));
       if (mine.length === 0) continue;
       await kind.apply(trx, mine as AuthorisedMutation<MutationName>[]);
       for (const c of mine) results[c.index] = { id: c.id, status: 'applied' };
@@ -176,6 +169,17 @@ export class PushService {
     }
     return fresh;
   }
+}
+
+/** Consecutive candidates of the same mutation name, in batch order. */
+function runsOf(candidates: Candidate[]): { name: MutationName; mutations: Candidate[] }[] {
+  const runs: { name: MutationName; mutations: Candidate[] }[] = [];
+  for (const c of candidates) {
+    const last = runs.at(-1);
+    if (last && last.name === c.name) last.mutations.push(c);
+    else runs.push({ name: c.name, mutations: [c] });
+  }
+  return runs;
 }
 
 function prepareKind<N extends MutationName>(

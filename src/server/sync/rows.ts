@@ -177,6 +177,7 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
     status: r.status,
     revision: r.revision,
     createdBy: r.created_by,
+    seriesId: r.series_id,
   })),
   attendance: sync<'attendance'>((r) => ({
     id: r.id,

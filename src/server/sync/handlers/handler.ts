@@ -33,7 +33,10 @@ export interface BatchMeta {
 
 /** The batch's mutations of one kind, with what was loaded for them. */
 export interface PreparedMutations<N extends MutationName> {
-  /** Authorises one mutation against the loaded context; pure, so it may be asked in any order. */
+  /**
+   * Authorises one mutation against the loaded context. Asked once per mutation, in batch order; a handler may let
+   * an accepted mutation change what the next one is judged against (two edits of one session in a run).
+   */
   decide(mutation: PendingMutation<N>): Decision;
   /**
    * Writes the effects of the mutations whose ids were just recorded in `applied_mutations` by this transaction,
@@ -43,9 +46,10 @@ export interface PreparedMutations<N extends MutationName> {
 }
 
 /**
- * One kind of mutation, processed set-wise for a whole batch: the push service validates the arguments with the
- * shared catalogue, then the handler loads the context of all of them at once (`prepare`), authorises each
- * (`decide`) and applies those whose ids were claimed (`apply`), all in the batch's transaction.
+ * One kind of mutation, processed set-wise for each run of consecutive mutations of that kind in a batch: the push
+ * service validates the arguments with the shared catalogue, then the handler loads the context of all of them at
+ * once (`prepare`, which sees the effects of the runs before), authorises each in batch order (`decide`) and
+ * applies those whose ids were claimed (`apply`), all in the batch's transaction.
  */
 export interface MutationHandler<N extends MutationName> {
   readonly name: N;
