@@ -79,6 +79,7 @@ export function sessionAt(
     status: 'planned',
     revision: 0,
     createdBy: randomUUID(),
+    seriesId: null,
     ...overrides,
   };
 }

@@ -68,6 +68,7 @@ export function makeSchool(students = 3): School {
     status: 'planned',
     revision: 0,
     createdBy: randomUUID(),
+    seriesId: null,
   };
   const people: Person[] = Array.from({ length: students }, (_, i) => ({
     id: randomUUID(),
