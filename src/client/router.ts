@@ -8,6 +8,13 @@ import AttendancePage from './features/attendance/AttendancePage.vue';
 import NotFoundPage from './components/layout/NotFoundPage.vue';
 import SettingsPage from './features/settings/SettingsPage.vue';
 import NeedsAttentionPage from './features/sync/NeedsAttentionPage.vue';
+import CalendarPage from './features/calendar/CalendarPage.vue';
+import DuePage from './features/due/DuePage.vue';
+import PrintPlanPage from './features/exports/PrintPlanPage.vue';
+import SessionFormPage from './features/plans/SessionFormPage.vue';
+import ProposalPage from './features/plans/ProposalPage.vue';
+import ActivityTypesPage from './features/admin/ActivityTypesPage.vue';
+import RequirementsPage from './features/admin/RequirementsPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -49,6 +56,34 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
         component: NeedsAttentionPage,
         meta: { titleKey: 'settings.needsAttention.title' },
       },
+      {
+        path: '/ke-hoach/buoi-moi',
+        name: 'plan-session-new',
+        component: SessionFormPage,
+        meta: { titleKey: 'plans.form.titleNew' },
+      },
+      {
+        path: '/ke-hoach/buoi/:id/sua',
+        name: 'plan-session-edit',
+        component: SessionFormPage,
+        meta: { titleKey: 'plans.form.titleEdit' },
+      },
+      { path: '/ke-hoach/de-xuat', name: 'plan-proposal', component: ProposalPage, meta: { titleKey: 'plans.proposal.title' } },
+      {
+        path: '/quan-tri/loai-hoat-dong',
+        name: 'admin-activity-types',
+        component: ActivityTypesPage,
+        meta: { titleKey: 'admin.activityTypes.title' },
+      },
+      {
+        path: '/quan-tri/yeu-cau',
+        name: 'admin-requirements',
+        component: RequirementsPage,
+        meta: { titleKey: 'admin.requirements.title' },
+      },
+      { path: '/lich', name: 'calendar', component: CalendarPage, meta: { titleKey: 'calendar.title' } },
+      { path: '/can-lam', name: 'due', component: DuePage, meta: { titleKey: 'due.title' } },
+      { path: '/ke-hoach/in', name: 'plan-print', component: PrintPlanPage, meta: { titleKey: 'exports.titleNoYear' } },
       {
         path: '/:pathMatch(.*)*',
         name: 'not-found',

@@ -21,6 +21,22 @@ export const NAV_ITEMS: readonly NavItem[] = [
     labelKey: 'attendance.nav.sessions',
     roles: ['teacher', 'principal', 'trainer'],
   },
+  {
+    id: 'plan',
+    to: { name: 'plan-session-new' },
+    icon: 'pi pi-calendar-plus',
+    labelKey: 'plans.nav',
+    roles: ['principal', 'officer'],
+  },
+  {
+    id: 'requirements',
+    to: { name: 'admin-requirements' },
+    icon: 'pi pi-list-check',
+    labelKey: 'admin.nav',
+    roles: ['officer', 'admin'],
+  },
+  { id: 'calendar', to: { name: 'calendar' }, icon: 'pi pi-calendar-clock', labelKey: 'calendar.navItem' },
+  { id: 'due', to: { name: 'due' }, icon: 'pi pi-flag', labelKey: 'due.navItem' },
   { id: 'settings', to: { name: 'settings' }, icon: 'pi pi-cog', labelKey: 'settings.nav' },
 ];
 

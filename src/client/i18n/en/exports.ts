@@ -1,0 +1,55 @@
+export default {
+  exports: {
+    title: 'Plan of the school year {year}',
+    titleNoYear: 'Plan of the school year',
+    calendarName: 'Trường An — {scope} — school year {year}',
+    school: 'School',
+    print: 'Print',
+    noYear: 'This device has no school year yet. Connect to the network to sync.',
+    empty: 'No sessions of this school year on this device.',
+    ics: {
+      download: 'Download calendar file (.ics)',
+      failed: 'Could not build the calendar file: {reason}',
+    },
+    feed: {
+      title: 'Subscribe on a phone or computer',
+      intro:
+        "Paste this address into a calendar app (Google Calendar, Outlook, iPhone Calendar) and it follows the school's plan by itself.",
+      offline: 'Creating the address needs the network. The .ics file above downloads offline too.',
+      create: 'Create a subscription address',
+      renew: 'Create a new address',
+      address: 'Calendar subscription address',
+      copy: 'Copy',
+      copied: 'Address copied.',
+      copyFailed: 'Could not copy automatically; select the address and copy it by hand.',
+      renewNote: 'Keep this address private. Creating a new one stops the old one from working.',
+      problem: {
+        offline: 'The server cannot be reached. Try again when online.',
+        signIn: 'Your sign-in has expired. Sign in again and retry.',
+        server: 'The server could not create the address. Try again later.',
+      },
+    },
+    columns: {
+      day: 'Day',
+      time: 'Time',
+      title: 'Session',
+      activity: 'Activity',
+      place: 'Place',
+      audience: 'Audience',
+      status: 'Status',
+    },
+    status: {
+      planned: 'Planned',
+      done: 'Held',
+      cancelled: 'Cancelled',
+    },
+    audience: {
+      grades: 'Grades {grades}',
+      classes: 'Classes {classes}',
+      classCount: '{count} classes',
+      staff: 'Staff',
+      youthStaff: 'Youth-education staff',
+      parents: 'Parents',
+    },
+  },
+};

@@ -1,0 +1,55 @@
+export default {
+  exports: {
+    title: 'Kế hoạch năm học {year}',
+    titleNoYear: 'Kế hoạch năm học',
+    calendarName: 'Trường An — {scope} — năm học {year}',
+    school: 'Trường',
+    print: 'In',
+    noYear: 'Máy này chưa có năm học nào. Hãy kết nối mạng để đồng bộ.',
+    empty: 'Chưa có buổi nào trong kế hoạch năm học này trên máy.',
+    ics: {
+      download: 'Tải tệp lịch (.ics)',
+      failed: 'Không tạo được tệp lịch: {reason}',
+    },
+    feed: {
+      title: 'Đăng ký lịch trên điện thoại, máy tính',
+      intro:
+        'Dán đường dẫn này vào ứng dụng lịch (Google Calendar, Outlook, Lịch trên iPhone) để lịch tự cập nhật theo kế hoạch của trường.',
+      offline: 'Cần có mạng để tạo đường dẫn. Tệp .ics ở trên thì tải được cả khi không có mạng.',
+      create: 'Tạo đường dẫn đăng ký',
+      renew: 'Tạo đường dẫn mới',
+      address: 'Đường dẫn đăng ký lịch',
+      copy: 'Sao chép',
+      copied: 'Đã sao chép đường dẫn.',
+      copyFailed: 'Không sao chép tự động được; hãy chọn đường dẫn và sao chép bằng tay.',
+      renewNote: 'Giữ kín đường dẫn này. Tạo đường dẫn mới sẽ làm đường dẫn cũ hết hiệu lực.',
+      problem: {
+        offline: 'Không kết nối được máy chủ. Hãy thử lại khi có mạng.',
+        signIn: 'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại rồi thử lại.',
+        server: 'Máy chủ chưa tạo được đường dẫn. Hãy thử lại sau.',
+      },
+    },
+    columns: {
+      day: 'Ngày',
+      time: 'Giờ',
+      title: 'Nội dung',
+      activity: 'Hoạt động',
+      place: 'Địa điểm',
+      audience: 'Đối tượng',
+      status: 'Trạng thái',
+    },
+    status: {
+      planned: 'Dự kiến',
+      done: 'Đã tổ chức',
+      cancelled: 'Đã hủy',
+    },
+    audience: {
+      grades: 'Khối {grades}',
+      classes: 'Lớp {classes}',
+      classCount: '{count} lớp',
+      staff: 'Cán bộ, giáo viên, nhân viên',
+      youthStaff: 'Cán bộ phụ trách Đội, Đoàn',
+      parents: 'Cha mẹ học sinh',
+    },
+  },
+};
