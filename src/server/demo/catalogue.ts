@@ -6,18 +6,11 @@ import type { Role } from '../../shared/auth';
 
 export const DEMO_PASSWORD = 'truongan2025';
 
-/** Tree and cluster memberships start when the two-level local government did (Hà Nội, 1 July 2025). */
+/**
+ * Tree and cluster memberships start when the two-level local government did (Hà Nội, 1 July 2025): a fact of
+ * history, not of the demo's school year (the school years are in year.ts).
+ */
 export const MEMBERSHIP_VALID_FROM = '2025-07-01';
-
-export const SCHOOL_YEAR = {
-  label: '2025-2026',
-  startDate: '2025-09-05',
-  endDate: '2026-05-31',
-  terms: [
-    { no: 1, name: 'Học kỳ I', startDate: '2025-09-05', endDate: '2026-01-17' },
-    { no: 2, name: 'Học kỳ II', startDate: '2026-01-19', endDate: '2026-05-31' },
-  ],
-} as const;
 
 export type CommuneKey = 'caugiay' | 'badinh';
 export type SchoolKey = 'dichvong' | 'nguyentrai' | 'yenhoa';

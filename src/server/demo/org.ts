@@ -7,7 +7,6 @@ import {
   COMMUNES,
   DEPARTMENT,
   MEMBERSHIP_VALID_FROM,
-  SCHOOL_YEAR,
   SCHOOLS,
   STAFF_SIZE,
   type CommuneKey,
@@ -17,6 +16,7 @@ import {
 import { familyName, fullName, randomSex, type Sex } from './names';
 import type { DemoRandom } from './random';
 import { UNVERSIONED, type DemoRows } from './rows';
+import type { DemoClock } from './year';
 
 export interface DemoClass {
   id: string;
@@ -63,16 +63,16 @@ export interface DemoOrg {
   schools: Record<SchoolKey, DemoSchool>;
 }
 
-/** Roster data is dated as if imported from the sector database before the school year began. */
-const ROSTER_IMPORTED_AT = '2025-08-25T02:00:00.000Z';
-const UNITS_CREATED_AT = '2025-07-01T01:00:00.000Z';
-
-/** A pupil starts grade 1 in the year they turn 6: in 2025-2026 a grade-g pupil was born in 2020 − g. */
-function birthYearForGrade(grade: number): number {
-  return 2020 - grade;
+/**
+ * A pupil starts grade 1 in the September of the year they turn 6: in the year Y-(Y+1) a grade-g pupil was born in
+ * Y − 5 − g (2020 − g in 2025-2026).
+ */
+function birthYearForGrade(grade: number, startYear: number): number {
+  return startYear - 5 - grade;
 }
 
-export function buildOrg(rng: DemoRandom, rows: DemoRows): DemoOrg {
+export function buildOrg(rng: DemoRandom, rows: DemoRows, clock: DemoClock): DemoOrg {
+  const { year } = clock;
   const departmentId = newId();
   const communeIds: Record<CommuneKey, string> = { caugiay: newId(), badinh: newId() };
   const clusterId = newId();
@@ -100,8 +100,8 @@ export function buildOrg(rng: DemoRandom, rows: DemoRows): DemoOrg {
       // root has no parent and is its own stream.
       stream: parentId ?? id,
       version: UNVERSIONED,
-      created_at: UNITS_CREATED_AT,
-      updated_at: UNITS_CREATED_AT,
+      created_at: clock.unitsCreatedAt,
+      updated_at: clock.unitsCreatedAt,
     });
     if (parentId) membership(id, parentId, 'tree');
     if (cluster) membership(id, cluster, 'cluster');
@@ -131,13 +131,13 @@ export function buildOrg(rng: DemoRandom, rows: DemoRows): DemoOrg {
   rows.school_years.push({
     id: schoolYearId,
     department_id: departmentId,
-    label: SCHOOL_YEAR.label,
-    start_date: SCHOOL_YEAR.startDate,
-    end_date: SCHOOL_YEAR.endDate,
+    label: year.label,
+    start_date: year.startDate,
+    end_date: year.endDate,
     stream: departmentId,
     version: UNVERSIONED,
   });
-  for (const term of SCHOOL_YEAR.terms) {
+  for (const term of year.terms) {
     rows.terms.push({
       id: newId(),
       school_year_id: schoolYearId,
@@ -150,7 +150,7 @@ export function buildOrg(rng: DemoRandom, rows: DemoRows): DemoOrg {
 
   const schools = {} as Record<SchoolKey, DemoSchool>;
   for (const def of SCHOOLS) {
-    schools[def.key] = buildSchool(rng, rows, def, schoolIds[def.key], schoolYearId);
+    schools[def.key] = buildSchool(rng, rows, clock, def, schoolIds[def.key], schoolYearId);
   }
   return { departmentId, communeIds, clusterId, schoolYearId, schools };
 }
@@ -164,6 +164,7 @@ const VICE_PRINCIPAL_COUNT = 2;
 function buildSchool(
   rng: DemoRandom,
   rows: DemoRows,
+  clock: DemoClock,
   def: SchoolDef,
   schoolId: string,
   schoolYearId: string,
@@ -171,9 +172,11 @@ function buildSchool(
   const femaleShare = FEMALE_STAFF_SHARE[def.level];
   const staff: DemoStaff[] = [];
   let staffNo = 0;
-  const addStaff = (tags: StaffRoleTag[], opts: { sex?: Sex; born?: [number, number] } = {}): DemoStaff => {
+  const { startYear } = clock.year;
+  /** `age`: the youngest and oldest a staff member may be in the calendar year the school year opens. */
+  const addStaff = (tags: StaffRoleTag[], opts: { sex?: Sex; age?: [number, number] } = {}): DemoStaff => {
     const sex = opts.sex ?? randomSex(rng, femaleShare);
-    const [from, to] = opts.born ?? [1968, 1999];
+    const [youngest, oldest] = opts.age ?? [26, 57];
     const person: DemoStaff = { id: newId(), fullName: fullName(rng, sex, 'adult'), tags };
     staffNo += 1;
     const prefix = tags.includes('employee') ? 'NV' : 'GV';
@@ -183,28 +186,28 @@ function buildSchool(
       kind: 'staff',
       full_name: person.fullName,
       code: `${prefix}${def.codeDigits}${String(staffNo).padStart(4, '0')}`,
-      birth_year: rng.int(from, to),
+      birth_year: rng.int(startYear - oldest, startYear - youngest),
       sex,
       class_id: null,
       role_tags: JSON.stringify(tags),
       status: 'active',
       stream: schoolId,
       version: UNVERSIONED,
-      created_at: ROSTER_IMPORTED_AT,
-      updated_at: ROSTER_IMPORTED_AT,
+      created_at: clock.rosterImportedAt,
+      updated_at: clock.rosterImportedAt,
     });
     staff.push(person);
     return person;
   };
 
-  const principal = addStaff(['principal'], { born: [1970, 1980] });
+  const principal = addStaff(['principal'], { age: [45, 55] });
   const vicePrincipals = Array.from({ length: VICE_PRINCIPAL_COUNT }, () =>
-    addStaff(['vice_principal'], { born: [1972, 1985] }),
+    addStaff(['vice_principal'], { age: [40, 53] }),
   );
   // In upper-secondary schools the Youth Union secretary is a teacher elected to the post; primary and lower-
   // secondary schools have a full-time Young Pioneers leader.
   const youthLeader = addStaff(def.level === 'thpt' ? ['youth_leader', 'teacher'] : ['youth_leader'], {
-    born: [1988, 1998],
+    age: [27, 37],
   });
 
   const classes: DemoClass[] = [];
@@ -218,7 +221,7 @@ function buildSchool(
   while (staff.length < staffTarget - EMPLOYEE_COUNT) addStaff(['teacher']);
   for (let i = 0; i < EMPLOYEE_COUNT; i += 1) {
     // Two of the employees are the school's guards (bảo vệ), usually men.
-    addStaff(['employee'], i < 2 ? { sex: 'male', born: [1962, 1985] } : {});
+    addStaff(['employee'], i < 2 ? { sex: 'male', age: [40, 63] } : {});
   }
 
   for (const c of classes) {
@@ -236,7 +239,7 @@ function buildSchool(
     });
   }
 
-  const { students, parents } = buildStudents(rng, rows, def, schoolId, classes);
+  const { students, parents } = buildStudents(rng, rows, clock, def, schoolId, classes);
   return { def, id: schoolId, classes, staff, students, parents, principal, youthLeader, vicePrincipals };
 }
 
@@ -253,6 +256,7 @@ const SIBLING_SHARE = 0.05;
 function buildStudents(
   rng: DemoRandom,
   rows: DemoRows,
+  clock: DemoClock,
   def: SchoolDef,
   schoolId: string,
   classes: DemoClass[],
@@ -270,8 +274,8 @@ function buildStudents(
       const family =
         onlyChildren.length > 0 && rng.chance(SIBLING_SHARE)
           ? rng.pick(onlyChildren)
-          : newFamily(rng, rows, schoolId, c, parents, families);
-      const birthYear = birthYearForGrade(c.grade) - (rng.chance(0.03) ? 1 : 0);
+          : newFamily(rng, rows, clock, schoolId, c, parents, families);
+      const birthYear = birthYearForGrade(c.grade, clock.year.startYear) - (rng.chance(0.03) ? 1 : 0);
       const student: DemoStudent = { id: newId(), classId: c.id, grade: c.grade, parentId: family.parent.id };
       studentNo += 1;
       rows.persons.push({
@@ -287,8 +291,8 @@ function buildStudents(
         status: 'active',
         stream: schoolId,
         version: UNVERSIONED,
-        created_at: ROSTER_IMPORTED_AT,
-        updated_at: ROSTER_IMPORTED_AT,
+        created_at: clock.rosterImportedAt,
+        updated_at: clock.rosterImportedAt,
       });
       rows.person_links.push({ id: newId(), school_id: schoolId, parent_id: family.parent.id, student_id: student.id });
       family.parent.studentIds.push(student.id);
@@ -305,6 +309,7 @@ function buildStudents(
 function newFamily(
   rng: DemoRandom,
   rows: DemoRows,
+  clock: DemoClock,
   schoolId: string,
   c: DemoClass,
   parents: DemoParent[],
@@ -321,15 +326,15 @@ function newFamily(
     kind: 'parent',
     full_name: parentName,
     code: null,
-    birth_year: birthYearForGrade(c.grade) - rng.int(24, 40),
+    birth_year: birthYearForGrade(c.grade, clock.year.startYear) - rng.int(24, 40),
     sex: parentSex,
     class_id: null,
     role_tags: '[]',
     status: 'active',
     stream: schoolId,
     version: UNVERSIONED,
-    created_at: ROSTER_IMPORTED_AT,
-    updated_at: ROSTER_IMPORTED_AT,
+    created_at: clock.rosterImportedAt,
+    updated_at: clock.rosterImportedAt,
   });
   parents.push(parent);
   const family: Family = { familyName: childFamilyName, parent, firstGrade: c.grade };

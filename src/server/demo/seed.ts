@@ -10,6 +10,7 @@ import { DemoRandom } from './random';
 import { emptyRows, type DemoRows } from './rows';
 import { buildSessions } from './sessions';
 import { buildUsers } from './users';
+import { demoClock } from './year';
 
 export interface DemoLogin {
   username: string;
@@ -31,27 +32,34 @@ export async function hasAnyUnit(db: Kysely<Database>): Promise<boolean> {
 }
 
 export interface DemoOptions {
-  /** The moment the demo is loaded: upcoming sessions are dated from it. */
+  /**
+   * The moment the demo is loaded: it shows the Hà Nội school year that contains it (in June to August, the one
+   * that starts in September), with what was planned before it held and recorded and the rest still to come.
+   */
   now?: Date;
 }
 
-/** Every row of the demo, in memory, with versions still to be reserved. */
-function buildDemoRows(passwordHashes: readonly string[], now: Date): DemoRows {
+/**
+ * Every row of the demo, in memory, with versions still to be reserved. `passwordHashes` follows DEMO_USERS' order.
+ * The same `now` gives the same rows every time, ids aside (they are UUIDv7s, made when the rows are).
+ */
+export function buildDemoRows(passwordHashes: readonly string[], now: Date): DemoRows {
   const rng = new DemoRandom(DEMO_SEED);
   const rows = emptyRows();
-  const org = buildOrg(rng, rows);
-  const users = buildUsers(org, rows, passwordHashes);
+  const clock = demoClock(now);
+  const org = buildOrg(rng, rows, clock);
+  const users = buildUsers(org, rows, clock, passwordHashes);
   const types = buildActivityTypes(org, rows);
-  buildRequirements(org, types, rows);
-  buildSessions(rng, rows, org, types, users, now);
+  buildRequirements(org, clock.year, types, rows);
+  buildSessions(rng, rows, org, types, users, clock);
   return rows;
 }
 
 /**
- * Loads the demo (three schools of Hà Nội in 2025-2026, their plan, sessions and records, and the demo accounts)
- * into an empty database, in one transaction. Refuses a database that already has units: the demo is never mixed
- * with real data. Two servers starting on one empty PostgreSQL at once cannot both load it either: the second
- * transaction fails on the unique usernames and rolls back.
+ * Loads the demo (three schools of Hà Nội in the current school year, their plan, sessions and records, and the
+ * demo accounts) into an empty database, in one transaction. Refuses a database that already has units: the demo
+ * is never mixed with real data. Two servers starting on one empty PostgreSQL at once cannot both load it either:
+ * the second transaction fails on the unique usernames and rolls back.
  */
 export async function loadDemoData(db: Kysely<Database>, options: DemoOptions = {}): Promise<DemoLogin[]> {
   if (await hasAnyUnit(db)) {

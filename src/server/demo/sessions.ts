@@ -2,13 +2,23 @@ import type { ActivityCode, SessionAudience } from '../../shared/domain/activiti
 import { newId } from '../../shared/domain/ids';
 import type { AttendanceStatus } from '../../shared/domain/records';
 import type { LocalDate } from '../../shared/time';
-import { addDays, addMinutes, addSeconds, atHanoi, saturdayFrom, schoolDayFrom, todayInHanoi } from './calendar';
+import {
+  addDays,
+  addMinutes,
+  addSeconds,
+  atHanoi,
+  laterDate,
+  saturdayFrom,
+  schoolDayFrom,
+  WEEKDAY,
+} from './calendar';
 import type { SchoolKey } from './catalogue';
 import type { DemoOrg, DemoSchool } from './org';
-import { COMMITMENT_DUE_DATE, type ActivityTypeIds } from './plan';
+import type { ActivityTypeIds } from './plan';
 import type { DemoRandom } from './random';
 import { UNVERSIONED, type DemoRows } from './rows';
 import type { DemoUserIds } from './users';
+import { planDate, type DemoClock, type PlanDay } from './year';
 
 /** The device id written on every mark and signature the demo invents, so they are told apart from real ones. */
 const DEMO_CLIENT_ID = 'demo-seed';
@@ -31,6 +41,12 @@ interface SessionSpec {
   createdBy: string;
 }
 
+interface AddedSession {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+}
+
 interface Attendee {
   schoolId: string;
   personId: string;
@@ -38,21 +54,42 @@ interface Attendee {
   markedBy: string;
 }
 
-interface PastPlan {
-  trafficDate: LocalDate;
-  parentMeetingDate: LocalDate;
-  drillDate: LocalDate;
-  drill: { evacuationSeconds: number; missing: number; observations: string[]; notes: string };
-  volunteering: { date: LocalDate; title: string; grades: number[] };
-  staffLegalDate: LocalDate;
+/** What the drill record says once a drill has been held. */
+interface DrillOutcome {
+  evacuationSeconds: number;
+  missing: number;
+  observations: string[];
+  notes: string;
 }
 
-const PAST: Record<SchoolKey, PastPlan> = {
+type DrillScenario = 'fire_evacuation' | 'earthquake' | 'intruder' | 'flood_storm';
+
+/**
+ * A school's plan for the year, as days of the school calendar ("the second Monday of September"): HK I opens with
+ * the ATGT month and the first parent meeting, has its fire drill in October, volunteering and the staff's legal
+ * education in the autumn; HK II opens with the parent meeting after the term results and has its own drill, on the
+ * scenario that comes next in the school's rotation. Whatever lies before the demo's day has been held and recorded.
+ */
+interface SchoolYearPlan {
+  traffic: PlanDay;
+  parentMeeting: PlanDay;
+  drill: PlanDay;
+  drillOutcome: DrillOutcome;
+  volunteering: { day: PlanDay; title: string; grades: number[] };
+  staffLegal: PlanDay;
+  secondTermParentMeeting: PlanDay;
+  secondTermDrill: { day: PlanDay; scenario: DrillScenario; outcome: DrillOutcome };
+}
+
+const { monday, tuesday, wednesday, thursday, friday, saturday } = WEEKDAY;
+
+/** In 2025-2026 these are the days the schools held them: 8 September 2025, 20 September 2025, 14 October 2025… */
+const YEAR_PLAN: Record<SchoolKey, SchoolYearPlan> = {
   dichvong: {
-    trafficDate: '2025-09-08',
-    parentMeetingDate: '2025-09-20',
-    drillDate: '2025-10-14',
-    drill: {
+    traffic: { month: 9, weekday: monday, nth: 2 },
+    parentMeeting: { month: 9, weekday: saturday, nth: 3 },
+    drill: { month: 10, weekday: tuesday, nth: 2 },
+    drillOutcome: {
       evacuationSeconds: 312,
       missing: 0,
       observations: ['slow_start'],
@@ -60,17 +97,29 @@ const PAST: Record<SchoolKey, PastPlan> = {
         'Học sinh khối 1 xuống cầu thang dãy B chậm; cần bố trí thêm giáo viên hướng dẫn tại chiếu nghỉ cầu thang.',
     },
     volunteering: {
-      date: '2025-10-24',
+      day: { month: 10, weekday: friday, nth: 4 },
       title: 'Phong trào Kế hoạch nhỏ: thu gom giấy vụn, ủng hộ học sinh vùng bị ảnh hưởng bởi bão lũ',
       grades: [4, 5],
     },
-    staffLegalDate: '2025-11-05',
+    staffLegal: { month: 11, weekday: wednesday, nth: 1 },
+    secondTermParentMeeting: { month: 1, weekday: saturday, nth: 4 },
+    secondTermDrill: {
+      day: { month: 3, weekday: thursday, nth: 2 },
+      scenario: 'intruder',
+      outcome: {
+        evacuationSeconds: 150,
+        missing: 0,
+        observations: [],
+        notes:
+          'Các lớp đóng cửa, tắt đèn, giữ im lặng đúng hướng dẫn; bảo vệ báo tin cho Công an phường trong 2 phút.',
+      },
+    },
   },
   nguyentrai: {
-    trafficDate: '2025-09-08',
-    parentMeetingDate: '2025-09-20',
-    drillDate: '2025-10-16',
-    drill: {
+    traffic: { month: 9, weekday: monday, nth: 2 },
+    parentMeeting: { month: 9, weekday: saturday, nth: 3 },
+    drill: { month: 10, weekday: thursday, nth: 3 },
+    drillOutcome: {
       evacuationSeconds: 245,
       missing: 1,
       observations: ['people_unaccounted', 'assembly_point_crowded'],
@@ -79,36 +128,71 @@ const PAST: Record<SchoolKey, PastPlan> = {
         'được tổ tìm kiếm, cứu nạn đưa ra sau 4 phút.',
     },
     volunteering: {
-      date: '2025-10-31',
+      day: { month: 10, weekday: friday, nth: 'last' },
       title: 'Lao động tập thể: vệ sinh khuôn viên trường, chăm sóc bồn hoa, cây xanh',
       grades: [8, 9],
     },
-    staffLegalDate: '2025-11-06',
+    staffLegal: { month: 11, weekday: thursday, nth: 1 },
+    secondTermParentMeeting: { month: 1, weekday: saturday, nth: 4 },
+    secondTermDrill: {
+      day: { month: 3, weekday: tuesday, nth: 3 },
+      scenario: 'flood_storm',
+      outcome: {
+        evacuationSeconds: 230,
+        missing: 0,
+        observations: ['assembly_point_crowded'],
+        notes: 'Học sinh tầng 1 lên tầng 2, 3 theo đúng sơ đồ; hành lang tầng 2 đông, cần phân luồng theo khối.',
+      },
+    },
   },
   yenhoa: {
-    trafficDate: '2025-09-09',
-    parentMeetingDate: '2025-09-27',
-    drillDate: '2025-10-22',
-    drill: {
+    traffic: { month: 9, weekday: tuesday, nth: 2 },
+    parentMeeting: { month: 9, weekday: saturday, nth: 4 },
+    drill: { month: 10, weekday: wednesday, nth: 4 },
+    drillOutcome: {
       evacuationSeconds: 198,
       missing: 0,
       observations: ['alarm_not_heard'],
       notes: 'Chuông báo cháy ở dãy nhà C nghe không rõ; đề nghị lắp bổ sung loa báo động.',
     },
     volunteering: {
-      date: '2025-11-08',
+      day: { month: 11, weekday: saturday, nth: 2 },
       title: 'Ra quân tình nguyện: vệ sinh môi trường, làm sạch tuyến phố quanh trường',
       grades: [10, 11],
     },
-    staffLegalDate: '2025-11-12',
+    staffLegal: { month: 11, weekday: wednesday, nth: 2 },
+    secondTermParentMeeting: { month: 1, weekday: saturday, nth: 4 },
+    secondTermDrill: {
+      day: { month: 3, weekday: wednesday, nth: 4 },
+      scenario: 'earthquake',
+      outcome: {
+        evacuationSeconds: 205,
+        missing: 0,
+        observations: ['panic'],
+        notes:
+          'Một số học sinh khối 10 chạy ra khỏi lớp khi còn rung lắc; ' +
+          'cần nhắc lại động tác cúi xuống, che đầu, bám chắc.',
+      },
+    },
   },
 };
 
+/** A cluster-wide training of youth-education staff; an outdoor activity at Nguyễn Trãi called off by a storm. */
+const CLUSTER_TRAINING_DAY: PlanDay = { month: 11, weekday: saturday, nth: 3 };
+const CANCELLED_OUTING_DAY: PlanDay = { month: 10, weekday: tuesday, nth: 1 };
+
+const DRILL_TITLES: Record<DrillScenario, string> = {
+  fire_evacuation: 'Diễn tập phương án chữa cháy, cứu nạn, cứu hộ và thoát nạn',
+  earthquake: 'Diễn tập ứng phó động đất',
+  intruder: 'Diễn tập tình huống đột nhập, bạo lực trong trường học',
+  flood_storm: 'Diễn tập ứng phó bão, lũ và sơ tán học sinh',
+};
+
 /** Scenario of each school's next drill: the rotation requirement walks every school through the scenarios in turn. */
-const NEXT_DRILL: Record<SchoolKey, { scenario: string; title: string }> = {
-  dichvong: { scenario: 'earthquake', title: 'Diễn tập ứng phó động đất' },
-  nguyentrai: { scenario: 'intruder', title: 'Diễn tập tình huống đột nhập, bạo lực trong trường học' },
-  yenhoa: { scenario: 'flood_storm', title: 'Diễn tập ứng phó bão, lũ và sơ tán học sinh' },
+const NEXT_DRILL: Record<SchoolKey, DrillScenario> = {
+  dichvong: 'earthquake',
+  nguyentrai: 'intruder',
+  yenhoa: 'flood_storm',
 };
 
 const NOTES: Record<Attendee['kind'], Partial<Record<AttendanceStatus, readonly string[]>>> = {
@@ -144,11 +228,16 @@ export function buildSessions(
   org: DemoOrg,
   types: ActivityTypeIds,
   users: DemoUserIds,
-  now: Date,
+  clock: DemoClock,
 ): void {
-  const nowIso = now.toISOString();
+  const { year, today, nowIso } = clock;
+  /** The school days already taken by a session of each school, so that upcoming sessions are put on free days. */
+  const busy = new Set<string>();
+  const busyKey = (schoolId: string, date: LocalDate) => `${schoolId}|${date}`;
+  /** A session of the plan was held if its day is over; on the demo's day itself it is still to be closed. */
+  const statusOn = (date: LocalDate): 'done' | 'planned' => (date < today ? 'done' : 'planned');
 
-  const addSession = (spec: SessionSpec): { id: string; startsAt: string; endsAt: string } => {
+  const addSession = (spec: SessionSpec): AddedSession => {
     const id = newId();
     const startsAt = atHanoi(spec.date, spec.from);
     const endsAt = atHanoi(spec.date, spec.to);
@@ -157,6 +246,7 @@ export function buildSessions(
     // planned a few days before the demo was loaded.
     const createdAt = planned ? addMinutes(nowIso, -3 * 24 * 60) : addMinutes(startsAt, -14 * 24 * 60);
     const updatedAt = planned ? createdAt : addMinutes(endsAt, 45);
+    if (spec.school) busy.add(busyKey(spec.school.id, spec.date));
     rows.sessions.push({
       id,
       school_id: spec.school?.id ?? null,
@@ -188,7 +278,7 @@ export function buildSessions(
     return { id, startsAt, endsAt };
   };
 
-  const markAll = (session: { id: string; startsAt: string }, attendees: Attendee[]): number => {
+  const markAll = (session: AddedSession, attendees: Attendee[]): number => {
     let attended = 0;
     for (const a of attendees) {
       const status = rng.weighted(STATUS_WEIGHTS[a.kind]);
@@ -216,6 +306,34 @@ export function buildSessions(
       });
     }
     return attended;
+  };
+
+  const recordDrill = (
+    school: DemoSchool,
+    drill: AddedSession,
+    scenario: DrillScenario,
+    outcome: DrillOutcome,
+    onSite: number,
+  ): void => {
+    const alarmAt = addMinutes(drill.startsAt, 15);
+    rows.drill_records.push({
+      id: newId(),
+      school_id: school.id,
+      session_id: drill.id,
+      scenario_code: scenario,
+      alarm_at: alarmAt,
+      // After the evacuation come the headcount, the demonstration and the debrief.
+      all_clear_at: addSeconds(alarmAt, outcome.evacuationSeconds + 35 * 60),
+      evacuation_seconds: outcome.evacuationSeconds,
+      expected_count: onSite,
+      accounted_count: onSite - outcome.missing,
+      missing_count: outcome.missing,
+      observations: JSON.stringify(outcome.observations),
+      notes: outcome.notes,
+      photo_hashes: '[]',
+      stream: school.id,
+      version: UNVERSIONED,
+    });
   };
 
   // Attendance at Yên Hòa, which has no demo account of its own, was entered by the administrator from the
@@ -270,94 +388,86 @@ export function buildSessions(
 
   for (const school of Object.values(org.schools)) {
     const key = school.def.key;
-    const past = PAST[key];
+    const plan = YEAR_PLAN[key];
     const grades = school.def.grades;
 
+    const trafficDate = planDate(year, plan.traffic);
     const traffic = addSession({
       school,
       scopeUnitId: school.id,
       activity: 'traffic_safety',
       title: 'Tuyên truyền an toàn giao thông đầu năm học và phát bản cam kết cho học sinh, cha mẹ học sinh',
-      date: past.trafficDate,
+      date: trafficDate,
       from: '07:15',
       to: '08:30',
       place: 'Sân trường',
       audience: { grades },
       facilitatorPersonId: school.youthLeader.id,
-      status: 'done',
+      status: statusOn(trafficDate),
       createdBy: planner[key],
     });
-    markAll(traffic, studentsOf(school));
-    buildCommitments(rng, rows, org, school, past.trafficDate);
+    // The commitment forms are handed out at this session: none is signed before it has been held.
+    if (statusOn(trafficDate) === 'done') {
+      markAll(traffic, studentsOf(school));
+      buildCommitments(rng, rows, org, school, trafficDate, clock);
+    }
 
+    const parentMeetingDate = planDate(year, plan.parentMeeting);
     const parentMeeting = addSession({
       school,
       scopeUnitId: school.id,
       activity: 'parent_outreach',
       title: 'Họp cha mẹ học sinh đầu năm học: phối hợp giáo dục đạo đức, phòng, chống bạo lực học đường',
-      date: past.parentMeetingDate,
+      date: parentMeetingDate,
       from: '08:00',
       to: '10:00',
       place: 'Các phòng học',
       audience: { parents: true },
       facilitatorPersonId: school.principal.id,
-      status: 'done',
+      status: statusOn(parentMeetingDate),
       createdBy: planner[key],
     });
-    markAll(parentMeeting, parentsOf(school));
+    if (statusOn(parentMeetingDate) === 'done') markAll(parentMeeting, parentsOf(school));
 
+    const drillDate = planDate(year, plan.drill);
     const drill = addSession({
       school,
       scopeUnitId: school.id,
       activity: 'drill',
       scenarioCode: 'fire_evacuation',
-      title: 'Diễn tập phương án chữa cháy, cứu nạn, cứu hộ và thoát nạn – học kỳ I',
-      date: past.drillDate,
+      title: `${DRILL_TITLES.fire_evacuation} – học kỳ I`,
+      date: drillDate,
       from: '08:00',
       to: '10:00',
       place: 'Toàn trường; điểm tập kết: sân trường',
       audience: { grades, staff: true },
       facilitatorPersonId: school.vicePrincipals[0]?.id ?? school.principal.id,
-      status: 'done',
+      status: statusOn(drillDate),
       createdBy: planner[key],
     });
-    const onSite = markAll(drill, [...studentsOf(school), ...staffOf(school)]);
-    const alarmAt = addMinutes(drill.startsAt, 15);
-    rows.drill_records.push({
-      id: newId(),
-      school_id: school.id,
-      session_id: drill.id,
-      scenario_code: 'fire_evacuation',
-      alarm_at: alarmAt,
-      // After the evacuation come the headcount, the fire-fighting demonstration and the debrief.
-      all_clear_at: addSeconds(alarmAt, past.drill.evacuationSeconds + 35 * 60),
-      evacuation_seconds: past.drill.evacuationSeconds,
-      expected_count: onSite,
-      accounted_count: onSite - past.drill.missing,
-      missing_count: past.drill.missing,
-      observations: JSON.stringify(past.drill.observations),
-      notes: past.drill.notes,
-      photo_hashes: '[]',
-      stream: school.id,
-      version: UNVERSIONED,
-    });
+    if (statusOn(drillDate) === 'done') {
+      const onSite = markAll(drill, [...studentsOf(school), ...staffOf(school)]);
+      recordDrill(school, drill, 'fire_evacuation', plan.drillOutcome, onSite);
+    }
 
+    const volunteeringDate = planDate(year, plan.volunteering.day);
     const volunteering = addSession({
       school,
       scopeUnitId: school.id,
       activity: 'volunteering',
-      title: past.volunteering.title,
-      date: past.volunteering.date,
+      title: plan.volunteering.title,
+      date: volunteeringDate,
       from: '14:00',
       to: '16:30',
       place: 'Khuôn viên trường',
-      audience: { grades: past.volunteering.grades },
+      audience: { grades: plan.volunteering.grades },
       facilitatorPersonId: school.youthLeader.id,
-      status: 'done',
+      status: statusOn(volunteeringDate),
       createdBy: planner[key],
     });
-    markAll(volunteering, studentsOf(school, past.volunteering.grades));
+    if (statusOn(volunteeringDate) === 'done') markAll(volunteering, studentsOf(school, plan.volunteering.grades));
 
+    const staffLegalDate = planDate(year, plan.staffLegal);
     const staffLegal = addSession({
       school,
       scopeUnitId: school.id,
@@ -365,75 +475,141 @@ export function buildSessions(
       title:
         'Phổ biến Luật Bảo vệ dữ liệu cá nhân 2025 và Nghị định 80/2017/NĐ-CP ' +
         'về môi trường giáo dục an toàn, lành mạnh, thân thiện',
-      date: past.staffLegalDate,
+      date: staffLegalDate,
       from: '14:00',
       to: '16:30',
       place: 'Phòng hội đồng',
       audience: { staff: true },
       facilitatorPersonId: school.principal.id,
-      status: 'done',
+      status: statusOn(staffLegalDate),
       createdBy: planner[key],
     });
-    markAll(staffLegal, staffOf(school));
+    if (statusOn(staffLegalDate) === 'done') markAll(staffLegal, staffOf(school));
+
+    const termMeetingDate = planDate(year, plan.secondTermParentMeeting);
+    const termMeeting = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'parent_outreach',
+      title:
+        'Họp cha mẹ học sinh sơ kết học kỳ I: kết quả học tập, rèn luyện và giữ an toàn cho con ' +
+        'trong dịp nghỉ Tết',
+      date: termMeetingDate,
+      from: '08:00',
+      to: '10:00',
+      place: 'Các phòng học',
+      audience: { parents: true },
+      facilitatorPersonId: school.principal.id,
+      status: statusOn(termMeetingDate),
+      createdBy: planner[key],
+    });
+    if (statusOn(termMeetingDate) === 'done') markAll(termMeeting, parentsOf(school));
+
+    const secondDrill = plan.secondTermDrill;
+    const secondDrillDate = planDate(year, secondDrill.day);
+    const springDrill = addSession({
+      school,
+      scopeUnitId: school.id,
+      activity: 'drill',
+      scenarioCode: secondDrill.scenario,
+      title: `${DRILL_TITLES[secondDrill.scenario]} – học kỳ II`,
+      date: secondDrillDate,
+      from: '08:00',
+      to: '09:30',
+      place: 'Toàn trường; điểm tập kết: sân trường',
+      audience: { grades, staff: true },
+      facilitatorPersonId: school.vicePrincipals[1]?.id ?? school.principal.id,
+      status: statusOn(secondDrillDate),
+      createdBy: planner[key],
+    });
+    if (statusOn(secondDrillDate) === 'done') {
+      const onSite = markAll(springDrill, [...studentsOf(school), ...staffOf(school)]);
+      recordDrill(school, springDrill, secondDrill.scenario, secondDrill.outcome, onSite);
+    }
   }
 
+  // A cancellation is only known once the day has come: before it, the outing simply is not in the demo.
   const nguyenTrai = org.schools.nguyentrai;
-  addSession({
-    school: nguyenTrai,
-    scopeUnitId: nguyenTrai.id,
-    activity: 'other',
-    title: 'Ngoại khóa kỹ năng phòng, chống đuối nước (hoãn do mưa bão)',
-    date: '2025-10-07',
-    from: '14:00',
-    to: '16:00',
-    place: 'Sân trường',
-    audience: { grades: [6, 7] },
-    facilitatorPersonId: nguyenTrai.youthLeader.id,
-    status: 'cancelled',
-    createdBy: users['ht.nguyentrai'],
-  });
+  const cancelledDate = planDate(year, CANCELLED_OUTING_DAY);
+  if (cancelledDate < today) {
+    addSession({
+      school: nguyenTrai,
+      scopeUnitId: nguyenTrai.id,
+      activity: 'other',
+      title: 'Ngoại khóa kỹ năng phòng, chống đuối nước (hoãn do mưa bão)',
+      date: cancelledDate,
+      from: '14:00',
+      to: '16:00',
+      place: 'Sân trường',
+      audience: { grades: [6, 7] },
+      facilitatorPersonId: nguyenTrai.youthLeader.id,
+      status: 'cancelled',
+      createdBy: users['ht.nguyentrai'],
+    });
+  }
 
+  const clusterDate = planDate(year, CLUSTER_TRAINING_DAY);
   const cluster = addSession({
     school: null,
     scopeUnitId: org.clusterId,
     activity: 'staff_training',
     title: 'Tập huấn nghiệp vụ công tác Đội, Đoàn: kỹ năng phòng, chống bạo lực học đường',
-    date: '2025-11-15',
+    date: clusterDate,
     from: '08:00',
     to: '11:30',
     place: 'Hội trường Trường THPT Yên Hòa',
     audience: { staff: true, youthStaffOnly: true },
     trainerUserId: users.taphuan,
     periods: 4,
-    status: 'done',
+    status: statusOn(clusterDate),
     createdBy: users['so.canbo'],
   });
-  markAll(
-    cluster,
-    Object.values(org.schools).map((s) => ({
-      schoolId: s.id,
-      personId: s.youthLeader.id,
-      kind: 'staff' as const,
-      markedBy: users.taphuan,
-    })),
-  );
+  if (statusOn(clusterDate) === 'done') {
+    markAll(
+      cluster,
+      Object.values(org.schools).map((s) => ({
+        schoolId: s.id,
+        personId: s.youthLeader.id,
+        kind: 'staff' as const,
+        markedBy: users.taphuan,
+      })),
+    );
+  }
 
-  buildUpcomingSessions(org, users, planner, todayInHanoi(now), addSession);
+  buildUpcomingSessions(org, users, planner, clock, busy, busyKey, addSession);
 }
 
 /**
  * Sessions in the two weeks after the demo is loaded, so that home pages and the attendance screen have something
- * to show whatever the date. The demo seeds one school year, 2025-2026, and these stay in it even when they fall
- * after its end: requirements, rosters and past sessions then stay one coherent year, where an empty "current"
- * year would show every dashboard at zero.
+ * to show whatever the date. They stay inside the school year: in the summer holidays they are the first days of
+ * the coming year, and at the end of May only those that still fit before 31 May are planned. Each goes on a day
+ * its school has nothing else planned.
  */
 function buildUpcomingSessions(
   org: DemoOrg,
   users: DemoUserIds,
   planner: Record<SchoolKey, string>,
-  today: LocalDate,
+  clock: DemoClock,
+  busy: ReadonlySet<string>,
+  busyKey: (schoolId: string, date: LocalDate) => string,
   addSession: (spec: SessionSpec) => unknown,
 ): void {
+  const { year } = clock;
+  const from = laterDate(clock.today, addDays(year.startDate, -1));
+  const freeSchoolDay = (school: DemoSchool, date: LocalDate): LocalDate => {
+    let d = schoolDayFrom(date);
+    while (busy.has(busyKey(school.id, d))) d = schoolDayFrom(addDays(d, 1));
+    return d;
+  };
+  const freeSaturday = (school: DemoSchool, date: LocalDate): LocalDate => {
+    let d = saturdayFrom(date);
+    while (busy.has(busyKey(school.id, d))) d = saturdayFrom(addDays(d, 1));
+    return d;
+  };
+  const plan = (spec: SessionSpec): void => {
+    if (spec.date <= year.endDate) addSession(spec);
+  };
+
   const { dichvong, nguyentrai, yenhoa } = org.schools;
   const studentTalk: Record<SchoolKey, { title: string; grades: number[]; dayOffset: number }> = {
     dichvong: {
@@ -455,12 +631,12 @@ function buildUpcomingSessions(
   for (const school of [dichvong, nguyentrai, yenhoa]) {
     const key = school.def.key;
     const talk = studentTalk[key];
-    addSession({
+    plan({
       school,
       scopeUnitId: school.id,
       activity: 'legal_education',
       title: talk.title,
-      date: schoolDayFrom(addDays(today, talk.dayOffset)),
+      date: freeSchoolDay(school, addDays(from, talk.dayOffset)),
       from: '07:30',
       to: '08:15',
       place: 'Sân trường',
@@ -469,13 +645,13 @@ function buildUpcomingSessions(
       status: 'planned',
       createdBy: planner[key],
     });
-    addSession({
+    plan({
       school,
       scopeUnitId: school.id,
       activity: 'drill',
-      scenarioCode: NEXT_DRILL[key].scenario,
-      title: NEXT_DRILL[key].title,
-      date: schoolDayFrom(addDays(today, 6)),
+      scenarioCode: NEXT_DRILL[key],
+      title: DRILL_TITLES[NEXT_DRILL[key]],
+      date: freeSchoolDay(school, addDays(from, 6)),
       from: '08:00',
       to: '09:30',
       place: 'Toàn trường; điểm tập kết: sân trường',
@@ -484,12 +660,12 @@ function buildUpcomingSessions(
       status: 'planned',
       createdBy: planner[key],
     });
-    addSession({
+    plan({
       school,
       scopeUnitId: school.id,
       activity: 'parent_outreach',
       title: 'Tuyên truyền cho cha mẹ học sinh: giữ an toàn cho con trên không gian mạng và khi tham gia giao thông',
-      date: saturdayFrom(addDays(today, 7)),
+      date: freeSaturday(school, addDays(from, 7)),
       from: '08:00',
       to: '09:30',
       place: 'Các phòng học',
@@ -500,12 +676,12 @@ function buildUpcomingSessions(
     });
   }
 
-  addSession({
+  plan({
     school: yenhoa,
     scopeUnitId: yenhoa.id,
     activity: 'staff_training',
     title: 'Tập huấn sơ cứu, cấp cứu ban đầu cho cán bộ, giáo viên, nhân viên',
-    date: schoolDayFrom(addDays(today, 4)),
+    date: freeSchoolDay(yenhoa, addDays(from, 4)),
     from: '14:00',
     to: '16:30',
     place: 'Phòng hội đồng',
@@ -516,14 +692,14 @@ function buildUpcomingSessions(
     createdBy: users['so.canbo'],
   });
 
-  addSession({
+  plan({
     school: null,
     scopeUnitId: org.communeIds.caugiay,
     activity: 'legal_education',
     title:
       'Hội nghị tuyên truyền pháp luật về phòng, chống ma túy và bạo lực học đường ' +
       'cho cán bộ, giáo viên các trường trên địa bàn phường',
-    date: schoolDayFrom(addDays(today, 8)),
+    date: schoolDayFrom(addDays(from, 8)),
     from: '14:00',
     to: '16:30',
     place: 'Hội trường UBND phường Cầu Giấy',
@@ -535,18 +711,28 @@ function buildUpcomingSessions(
 
 /**
  * The ATGT commitments of September: nearly everyone signs on paper by the due date, a few late, a few not yet,
- * so that the coverage screens have names to list. Primary pupils' own commitment is signed by their parent.
- * Parents of TH/THCS pupils commit to helmets, parents of THPT students not to hand a motorbike to an under-age child.
+ * so that the coverage screens have names to list; a signature dated after the demo's moment has not happened yet.
+ * Primary pupils' own commitment is signed by their parent. Parents of TH/THCS pupils commit to helmets, parents of
+ * THPT students not to hand a motorbike to an under-age child.
  */
-function buildCommitments(rng: DemoRandom, rows: DemoRows, org: DemoOrg, school: DemoSchool, from: LocalDate): void {
+function buildCommitments(
+  rng: DemoRandom,
+  rows: DemoRows,
+  org: DemoOrg,
+  school: DemoSchool,
+  from: LocalDate,
+  clock: DemoClock,
+): void {
+  const due = clock.year.commitmentDueDate;
   const signedAt = (): string | null => {
     const roll = rng.next();
     if (roll < 0.04) return null;
     const onTime = roll < 0.93;
-    const first = onTime ? from : addDays(COMMITMENT_DUE_DATE, 1);
-    const span = onTime ? daysBetween(from, COMMITMENT_DUE_DATE) - 1 : 10;
+    const first = onTime ? from : addDays(due, 1);
+    const span = onTime ? daysBetween(from, due) - 1 : 10;
     const date = schoolDayFrom(addDays(first, rng.int(0, span)));
-    return atHanoi(date, `${String(rng.int(7, 16)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`);
+    const at = atHanoi(date, `${String(rng.int(7, 16)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`);
+    return at <= clock.nowIso ? at : null;
   };
   const push = (personId: string, kind: string, signedBy: 'self' | 'parent', signerPersonId: string | null) => {
     const at = signedAt();

@@ -2,8 +2,7 @@ import { newId } from '../../shared/domain/ids';
 import { DEMO_USERS, type DemoUserDef, type DemoUserKey } from './catalogue';
 import type { DemoOrg } from './org';
 import type { DemoRows } from './rows';
-
-const ACCOUNTS_CREATED_AT = '2025-08-28T03:00:00.000Z';
+import type { DemoClock } from './year';
 
 export type DemoUserIds = Record<DemoUserKey, string>;
 
@@ -11,7 +10,12 @@ export type DemoUserIds = Record<DemoUserKey, string>;
  * The demo accounts with their grants. `passwordHashes` follows DEMO_USERS' order: hashing is slow, so the caller
  * does it before the transaction.
  */
-export function buildUsers(org: DemoOrg, rows: DemoRows, passwordHashes: readonly string[]): DemoUserIds {
+export function buildUsers(
+  org: DemoOrg,
+  rows: DemoRows,
+  clock: DemoClock,
+  passwordHashes: readonly string[],
+): DemoUserIds {
   const ids = {} as DemoUserIds;
   DEMO_USERS.forEach((def, i) => {
     const hash = passwordHashes[i];
@@ -27,15 +31,15 @@ export function buildUsers(org: DemoOrg, rows: DemoRows, passwordHashes: readonl
       person_id: person?.id ?? null,
       active: 1,
       must_change_password: 0,
-      created_at: ACCOUNTS_CREATED_AT,
-      updated_at: ACCOUNTS_CREATED_AT,
+      created_at: clock.accountsCreatedAt,
+      updated_at: clock.accountsCreatedAt,
     });
     rows.role_grants.push({
       id: newId(),
       user_id: id,
       role: def.role,
       unit_id: unitId,
-      created_at: ACCOUNTS_CREATED_AT,
+      created_at: clock.accountsCreatedAt,
     });
   });
   return ids;
