@@ -8,7 +8,10 @@ import { seededRandom } from '../helpers/fault-proxy';
 export interface SyntheticSchool {
   schoolId: string;
   departmentId: string;
+  /** Past sessions, with a mark for every student. */
   sessionIds: string[];
+  /** Planned sessions for the whole school with nobody marked yet (`emptySessions`), soonest first. */
+  emptySessionIds: string[];
   studentIds: string[];
   teacherUsername: string;
   password: string;
@@ -35,11 +38,17 @@ async function insertChunked(trx: Transaction<Database>, table: keyof Database, 
 /**
  * One large school with a school year of records, for benchmarks: `students` students in classes of 40, one parent
  * each, staff, `sessions` past sessions with attendance for the whole audience, commitments. The department above it
- * is created too. Deterministic for a given seed.
+ * is created too. `emptySessions` more sessions for every student are planned in the days ahead with nobody marked,
+ * for benchmarks that take attendance. Deterministic for a given seed (ids and dates aside).
  */
 export async function createSyntheticSchool(
   db: Kysely<Database>,
-  { students = 2000, sessions = 17, seed = 1 }: { students?: number; sessions?: number; seed?: number } = {},
+  {
+    students = 2000,
+    sessions = 17,
+    emptySessions = 0,
+    seed = 1,
+  }: { students?: number; sessions?: number; emptySessions?: number; seed?: number } = {},
 ): Promise<SyntheticSchool> {
   const rnd = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)]!;
@@ -79,7 +88,7 @@ export async function createSyntheticSchool(
     const sessionRows: Row[] = [];
     const attendanceRows: Row[] = [];
     const commitmentRows: Row[] = [];
-    const total = classCount + students * 2 + staffCount + sessions;
+    const total = classCount + students * 2 + staffCount + sessions + emptySessions;
     const sv = await versions(schoolId, total + students * sessions + students);
 
     const classRows: Row[] = [];
@@ -105,6 +114,14 @@ export async function createSyntheticSchool(
         attendanceRows.push({ id: newId(), school_id: schoolId, session_id: id, person_id: st.id, status: r < 0.9 ? 'present' : r < 0.95 ? 'late' : 'absent', note: null, marked_by: departmentId, marked_at: day.toISOString(), stream: schoolId, version: sv() });
       }
     }
+    const emptySessionIds: string[] = [];
+    const today = new Date();
+    for (let s = 0; s < emptySessions; s++) {
+      const id = newId();
+      emptySessionIds.push(id);
+      const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1 + s, 1, 0));
+      sessionRows.push({ id, school_id: schoolId, scope_unit_id: schoolId, school_year_id: schoolYearId, activity_type_id: activityTypeId, scenario_code: null, title: `Buổi tuyên truyền sắp tới số ${s + 1}`, starts_at: day.toISOString(), ends_at: new Date(day.getTime() + 3600_000).toISOString(), place: 'Sân trường', audience: JSON.stringify({ classIds: [], grades: [6, 7, 8, 9], staff: false, youthStaffOnly: false, parents: false }), facilitator_person_id: null, trainer_user_id: null, material_ids: '[]', periods: null, status: 'planned', revision: 0, created_by: departmentId, created_at: now, updated_at: now, stream: schoolId, version: sv() });
+    }
     for (const st of studentRows) {
       commitmentRows.push({ id: newId(), school_id: schoolId, school_year_id: schoolYearId, person_id: st.id, kind: 'student_traffic', signed_by: 'self', signer_person_id: null, method: 'paper', signature_hash: null, signed_at: '2025-09-15T02:00:00.000Z', device_id: null, stream: schoolId, version: sv() });
     }
@@ -119,7 +136,12 @@ export async function createSyntheticSchool(
     const userId = newId();
     await insertChunked(trx, 'users', [{ id: userId, username: 'bench.teacher', display_name: 'Giáo viên thử tải', password_hash: passwordHash, person_id: staffRows[1]!.id, active: 1, must_change_password: 0, created_at: now, updated_at: now }]);
     await insertChunked(trx, 'role_grants', [{ id: newId(), user_id: userId, role: 'principal', unit_id: schoolId, created_at: now }]);
-    return { sessionIds: sessionRows.map((s) => s.id as string), studentIds: studentRows.map((s) => s.id) };
+    const empty = new Set(emptySessionIds);
+    return {
+      sessionIds: sessionRows.map((s) => s.id as string).filter((id) => !empty.has(id)),
+      emptySessionIds,
+      studentIds: studentRows.map((s) => s.id),
+    };
   });
   return { schoolId, departmentId, ...result, teacherUsername: 'bench.teacher', password, rows };
 }
