@@ -8,6 +8,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '../shared/sync/wire';
+import { UnitDueResponseSchema, type UnitDueQuery, type UnitDueResponse } from '../shared/plan/due-wire';
 import type { FieldProblem } from '../shared/validation';
 
 /** The server answered with an error status; `message` is the server's own (Vietnamese first) text. */
@@ -47,6 +48,8 @@ export interface ApiClient {
   me(token: string): Promise<SessionUser>;
   push(token: string, body: PushRequest): Promise<PushResponse>;
   pull(token: string, query: { cursor?: string; limit?: number; clientId?: string }): Promise<PullResponse>;
+  /** What is due at each school under a unit, worked out by the server (officers' devices hold no school's sessions). */
+  unitDue(token: string, query: UnitDueQuery): Promise<UnitDueResponse>;
 }
 
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
@@ -108,6 +111,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       if (query.clientId !== undefined) params.set('clientId', query.clientId);
       return call('GET', `/api/sync/pull?${params.toString()}`, PullResponseSchema, token);
+    },
+    unitDue: (token, query) => {
+      const params = new URLSearchParams({ unitId: query.unitId });
+      if (query.schoolYearId !== undefined) params.set('schoolYearId', query.schoolYearId);
+      return call('GET', `/api/due?${params.toString()}`, UnitDueResponseSchema, token);
     },
   };
 }

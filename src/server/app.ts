@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health';
 import { authRoutes } from './routes/auth';
 import { syncRoutes } from './routes/sync';
 import { calendarRoutes } from './routes/calendar';
+import { dueRoutes } from './routes/due';
 
 /** What routes and services share: built once per app. */
 export interface AppContext {
@@ -85,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   authRoutes(app);
   syncRoutes(app);
   calendarRoutes(app);
+  dueRoutes(app);
 
   await registerStatic(app, options.clientDir ?? '');
   return app;

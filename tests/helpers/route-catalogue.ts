@@ -176,6 +176,19 @@ const saveDepartmentRequirement = (f: Fixture, ownerUnitId = f.department) =>
     },
   ]);
 
+/** Bad queries of GET /api/due. */
+function dueMalformed(): MalformedCase[] {
+  return [
+    { name: 'no unit', request: () => ({ url: '/api/due?' }), fields: ['unitId'] },
+    {
+      name: 'ids that are not UUIDs',
+      request: () => ({ url: '/api/due?unitId=phuong-a&schoolYearId=2025-2026' }),
+      fields: ['unitId', 'schoolYearId'],
+    },
+    { name: 'extra-long unit id', request: () => ({ url: `/api/due?unitId=${longString(5000)}` }), fields: ['unitId'] },
+  ];
+}
+
 interface PushResult {
   id: string;
   status: 'applied' | 'duplicate' | 'rejected';
@@ -425,6 +438,41 @@ export const ROUTES: RouteEntry[] = [
     // Every signed-in user has a calendar of what concerns them.
     expect: everyone('allow'),
     check: (res) => expect((res.json() as { url: string }).url).toMatch(/\/api\/calendar\/feed\/[A-Za-z0-9_-]{43}$/),
+  },
+  {
+    // What is due at a unit's schools, worked out on the server: officers covering the unit and admins.
+    method: 'GET',
+    path: '/api/due',
+    request: ({ f }) => ({ url: `/api/due?unitId=${f.communeA}` }),
+    expect: only('officerCommuneA', 'officerDept', 'admin'),
+    check: (res, { f }) => {
+      const { schools } = res.json() as { schools: { schoolId: string }[] };
+      expect(schools.map((s) => s.schoolId)).toEqual([f.schoolA]);
+    },
+    scopeProbe: {
+      user: 'officerCommuneA',
+      outOfScope: (f) => ({ url: `/api/due?unitId=${f.communeB}` }),
+      nonexistent: () => ({ url: `/api/due?unitId=${newId()}` }),
+    },
+    malformed: dueMalformed(),
+  },
+  {
+    // The same route for one school: also its own teachers and principal, and the officers above it.
+    method: 'GET',
+    path: '/api/due',
+    request: ({ f }) => ({ url: `/api/due?unitId=${f.schoolA}&schoolYearId=${f.schoolYear}` }),
+    expect: only('teacherA', 'principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    check: (res, { f }) => {
+      const body = res.json() as { schoolYear: { id: string }; schools: { schoolId: string }[] };
+      expect(body.schoolYear.id).toBe(f.schoolYear);
+      expect(body.schools.map((s) => s.schoolId)).toEqual([f.schoolA]);
+    },
+    scopeProbe: {
+      user: 'teacherB',
+      outOfScope: (f) => ({ url: `/api/due?unitId=${f.schoolA}` }),
+      nonexistent: () => ({ url: `/api/due?unitId=${newId()}` }),
+    },
+    malformed: dueMalformed(),
   },
 ];
 

@@ -99,4 +99,6 @@ export type MetaKey =
   | 'lastSyncAt'
   | 'lastError'
   | 'currentUserId'
-  | 'updateRequired';
+  | 'updateRequired'
+  // The last "what is due" answer a user saw for a unit and school year, kept for reading offline.
+  | `unitDue:${string}`;

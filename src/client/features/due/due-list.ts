@@ -14,17 +14,8 @@ import type { LocalDate } from '../../../shared/time';
 import { unitsAbove } from '../attendance/scope';
 import type { PlanData, UnitScope } from '../calendar/use-plan-data';
 
-/**
- * The school year the lists speak of: the one under way today; between two years (the summer), the one that ended
- * last, whose results still matter; before any year has begun, the first.
- */
-export function currentSchoolYear(years: readonly SchoolYear[], today: LocalDate): SchoolYear | null {
-  const sorted = [...years].sort((a, b) => a.startDate.localeCompare(b.startDate));
-  const running = sorted.find((y) => y.startDate <= today && today <= y.endDate);
-  if (running) return running;
-  const begun = sorted.filter((y) => y.startDate <= today);
-  return begun.at(-1) ?? sorted[0] ?? null;
-}
+// Shared with the server, whose per-unit answer defaults to the same year.
+export { currentSchoolYear } from '../../../shared/plan/due-wire';
 
 /**
  * Overdue first (it needs acting on), then what is not scheduled, then by due date and, for the same due date, the

@@ -137,12 +137,15 @@ describe('what is due', () => {
     expect(w.findAll('[data-testid="due-plan"]')).toHaveLength(0);
   });
 
-  it("shows an officer the unit's requirements and says school-by-school status comes with the dashboards", async () => {
+  it("shows an officer the unit's schools from the server and, below, the requirements that apply to the unit", async () => {
     const { w } = await openDue('officer');
     await vi.waitFor(() => expect(w.findAll('[data-testid="due-requirement"]')).toHaveLength(4));
     expect(w.findAll('[data-testid="due-item"]')).toHaveLength(0);
-    expect(w.find('[data-testid="due-unit"] h2').text()).toBe('Yêu cầu của kế hoạch — Phường Cầu Giấy');
-    expect(w.find('[data-testid="due-unit"] [role="note"]').text()).toContain('bảng theo dõi mức độ thực hiện');
+    expect(w.find('[data-testid="due-unit"] h2').text()).toBe('Việc cần làm của các trường — Phường Cầu Giấy');
+    // The harness is offline with nothing kept on the device: the school table says how to get its figures.
+    await vi.waitFor(() => expect(w.find('[data-testid="unit-due-problem"]').exists()).toBe(true));
+    expect(w.find('[data-testid="due-unit"] [data-testid="unit-due"]').exists()).toBe(true);
+    expect(w.find('[data-testid="due-unit"] details summary').text()).toBe('Các yêu cầu của kế hoạch áp dụng cho đơn vị (4)');
     const drill = w.findAll('[data-testid="due-requirement"]').find((r) => r.text().includes('diễn tập PCCC'))!;
     expect(drill.text()).toContain('1 lần mỗi học kỳ');
     expect(drill.text()).toContain('Học kỳ I · hạn 17/01/2026; Học kỳ II · hạn 31/05/2026');
