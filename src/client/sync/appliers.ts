@@ -1,4 +1,12 @@
-import { ActivityTypeSchema, AttendanceSchema, RequirementSchema, SessionSchema, type Session } from '../../shared/domain';
+import {
+  ActivityTypeSchema,
+  AttendanceSchema,
+  RequirementSchema,
+  SessionSchema,
+  type Attendance,
+  type Person,
+  type Session,
+} from '../../shared/domain';
 import { newId } from '../../shared/domain/ids';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import type { TruongAnDb } from '../db/database';
@@ -19,31 +27,76 @@ export interface ApplyContext {
 export interface Applier<N extends MutationName> {
   targets(args: MutationArgs<N>): string[];
   apply(args: MutationArgs<N>, ctx: ApplyContext): Promise<void>;
+  /**
+   * The local effect of several changes of this kind made together ("Tất cả có mặt"), the same as applying them one
+   * after another in order, but with bulk reads and writes. Absent: they are applied one after another.
+   */
+  applyMany?(list: readonly MutationArgs<N>[], ctx: ApplyContext): Promise<void>;
+}
+
+type MarkArgs = MutationArgs<'attendance.mark'>;
+
+/**
+ * The attendance row a mark leaves on the device: exactly what the server will store (a mark replaces the whole
+ * observation, note included), so that the row pulled back after the push shows no change. The row keeps the id it
+ * already had on the device.
+ */
+function markedRow(
+  args: MarkArgs,
+  person: Person | undefined,
+  session: Session | undefined,
+  existing: Attendance | undefined,
+  { userId, clientTime }: ApplyContext,
+): Attendance {
+  if (!person) throw new SyncMessageError('unknownPerson');
+  if (!session) throw new SyncMessageError('unknownSession');
+  return AttendanceSchema.parse({
+    id: existing?.id ?? newId(),
+    schoolId: person.schoolId,
+    sessionId: args.sessionId,
+    personId: args.personId,
+    status: args.status,
+    note: args.note ?? null,
+    markedBy: userId,
+    markedAt: clientTime,
+  });
 }
 
 export const APPLIERS: { [N in MutationName]: Applier<N> } = {
   'attendance.mark': {
     targets: (args) => [targetOf('attendance', attendanceKey(args.sessionId, args.personId))],
-    async apply(args, { db, userId, clientTime }) {
-      const person = await db.entity('person').get(args.personId);
-      if (!person) throw new SyncMessageError('unknownPerson');
-      if (!(await db.entity('session').get(args.sessionId))) throw new SyncMessageError('unknownSession');
+    async apply(args, ctx) {
+      const { db } = ctx;
       const table = db.entity('attendance');
-      const existing = await table.get([args.sessionId, args.personId]);
-      // Exactly what the server will store (a mark replaces the whole observation, note included), so that the row
-      // pulled back after the push shows no change.
-      const note = args.note ?? null;
-      const row = AttendanceSchema.parse({
-        id: existing?.id ?? newId(),
-        schoolId: person.schoolId,
-        sessionId: args.sessionId,
-        personId: args.personId,
-        status: args.status,
-        note,
-        markedBy: userId,
-        markedAt: clientTime,
+      // Three reads in one round trip: a tap waits for one answer, not three in a row.
+      const [person, session, existing] = await Promise.all([
+        db.entity('person').get(args.personId),
+        db.entity('session').get(args.sessionId),
+        table.get([args.sessionId, args.personId]),
+      ]);
+      await table.put(markedRow(args, person, session, existing, ctx));
+    },
+    async applyMany(list, ctx) {
+      const { db } = ctx;
+      const personIds = [...new Set(list.map((a) => a.personId))];
+      const sessionIds = [...new Set(list.map((a) => a.sessionId))];
+      const table = db.entity('attendance');
+      const [persons, sessions, existing] = await Promise.all([
+        db.entity('person').bulkGet(personIds),
+        db.entity('session').bulkGet(sessionIds),
+        table.bulkGet(list.map((a) => [a.sessionId, a.personId] as [string, string])),
+      ]);
+      const personOf = new Map(personIds.map((id, i) => [id, persons[i]]));
+      const sessionOf = new Map(sessionIds.map((id, i) => [id, sessions[i]]));
+      // A person marked twice in one batch: the later mark replaces the earlier and keeps its row id, as it would
+      // one mark after the other.
+      const rows = new Map<string, Attendance>();
+      list.forEach((args, i) => {
+        const key = attendanceKey(args.sessionId, args.personId);
+        const before = rows.get(key) ?? existing[i];
+        rows.set(key, markedRow(args, personOf.get(args.personId), sessionOf.get(args.sessionId), before, ctx));
       });
-      await table.put(row);
+      await table.bulkPut([...rows.values()]);
     },
   },
   'session.create': {

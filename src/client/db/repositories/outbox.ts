@@ -1,8 +1,9 @@
+import type { IndexableType, Table } from 'dexie';
 import type { MutationResult } from '../../../shared/sync/wire';
 import type { EntityName } from '../../../shared/sync/wire';
 import { getDb, type TruongAnDb } from '../database';
 import { primaryKeyOf, targetOf } from '../keys';
-import type { OutboxEntry } from '../schema';
+import type { OutboxEntry, ServerRow } from '../schema';
 
 export interface Target {
   entity: EntityName;
@@ -19,11 +20,21 @@ export async function isPending(entity: EntityName, key: string, db: TruongAnDb 
   return (await db.outbox.where('targets').equals(targetOf(entity, key)).count()) > 0;
 }
 
-/** The keys of one entity that have local changes waiting: one query for a whole list (an attendance sheet). */
-export async function pendingKeys(entity: EntityName, db: TruongAnDb = getDb()): Promise<Set<string>> {
-  const prefix = `${entity}:`;
-  const targets = (await db.outbox.where('targets').startsWith(prefix).uniqueKeys()) as string[];
-  return new Set(targets.map((t) => t.slice(prefix.length)));
+/**
+ * The keys of one entity that have local changes waiting: one query for a whole list (an attendance sheet).
+ * `keyPrefix` narrows it to keys that start with it (one session's marks: `${sessionId}:`), read from the `targets`
+ * index alone, so that a sheet's query costs the same however many other sessions wait in the outbox.
+ */
+export async function pendingKeys(entity: EntityName, db: TruongAnDb = getDb(), keyPrefix = ''): Promise<Set<string>> {
+  const prefix = targetOf(entity, keyPrefix);
+  const entityPrefix = targetOf(entity, '');
+  // The entries in the index's range, read in one request: walking the index's keys with a cursor is one round trip
+  // per key, and a sheet with 2,000 marks waiting re-reads them after every pushed batch.
+  const keys = new Set<string>();
+  for (const entry of await db.outbox.where('targets').startsWith(prefix).toArray()) {
+    for (const target of entry.targets) if (target.startsWith(prefix)) keys.add(target.slice(entityPrefix.length));
+  }
+  return keys;
 }
 
 export async function countPending(db: TruongAnDb = getDb()): Promise<number> {
@@ -42,13 +53,29 @@ export async function listRejected(db: TruongAnDb = getDb()): Promise<OutboxEntr
 /** Pending entries in the order they were made, grouped by the user who made them. */
 export async function pendingByUser(db: TruongAnDb = getDb()): Promise<Map<string, OutboxEntry[]>> {
   const byUser = new Map<string, OutboxEntry[]>();
-  await db.outbox.orderBy('seq').each((entry) => {
-    if (entry.state !== 'pending') return;
+  // One read of the whole outbox rather than a cursor step per entry: ten thousand marks queued offline are read in
+  // one go.
+  for (const entry of await db.outbox.orderBy('seq').toArray()) {
+    if (entry.state !== 'pending') continue;
     const list = byUser.get(entry.userId);
     if (list) list.push(entry);
     else byUser.set(entry.userId, [entry]);
-  });
+  }
   return byUser;
+}
+
+/** The users with at least one pending change, without reading their entries. */
+export async function usersWithPending(db: TruongAnDb = getDb()): Promise<Set<string>> {
+  const users = new Set<string>();
+  for (const userId of (await db.outbox.orderBy('userId').uniqueKeys()) as string[]) {
+    const pending = await db.outbox
+      .where('userId')
+      .equals(userId)
+      .and((entry) => entry.state === 'pending')
+      .first();
+    if (pending) users.add(userId);
+  }
+  return users;
 }
 
 export async function countEntriesOf(userId: string, db: TruongAnDb = getDb()): Promise<number> {
@@ -56,60 +83,122 @@ export async function countEntriesOf(userId: string, db: TruongAnDb = getDb()): 
 }
 
 /**
- * Writes a local change and its outbox entry in ONE transaction: if either fails, neither is kept, so the screen
- * and the outbox never disagree. Before the first local change to a row, the server's version of it is kept
- * aside (see ServerRow).
+ * Writes local changes and their outbox entries in ONE transaction, with bulk reads and writes: if anything fails,
+ * nothing is kept, so the screen and the outbox never disagree, and a group of 2,000 marks commits at once (a reload
+ * cannot keep half of it). Before the first local change to a row, the server's version of it is kept aside (see
+ * ServerRow). `read` reads what the change needs first (the clock), `change` applies the local effects inside the
+ * transaction and returns the entries, which keep their order in the outbox.
  */
-export async function recordLocalChange(
+export async function recordLocalChanges<T>(
   db: TruongAnDb,
-  entry: OutboxEntry,
-  apply: () => Promise<void>,
+  targets: ReadonlySet<string>,
+  read: () => Promise<T>,
+  change: (read: T) => Promise<readonly OutboxEntry[]>,
 ): Promise<void> {
-  await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows], async () => {
-    for (const target of entry.targets) {
-      const { entity, key } = parseTarget(target);
-      if (await db.serverRows.get([entity, key])) continue;
-      const before = (await db.entity(entity).get(primaryKeyOf(entity, key) as never)) as
-        | Record<string, unknown>
-        | undefined;
-      await db.serverRows.put({ entity, key, row: before ?? null });
-    }
-    await apply();
-    await db.outbox.add(entry);
+  await db.transaction('rw', localChangeTables(db), async () => {
+    // `read` (the clock offset) goes out with the kept-aside rows' reads: one round trip for both.
+    const [value] = await Promise.all([read(), keepServerRows(db, targets)]);
+    const entries = await change(value);
+    if (entries.length > 0) await db.outbox.bulkAdd([...entries]);
   });
+}
+
+/**
+ * The tables a local change may touch: the entity rows, the outbox, the kept-aside server rows and the clock offset
+ * (read inside the same transaction, so that one change costs one transaction).
+ */
+export function localChangeTables(db: TruongAnDb): Table[] {
+  return [...db.entityTables(), db.outbox, db.serverRows, db.meta];
+}
+
+/**
+ * Keeps aside the server's version of each target that has none kept yet: what discarding the local change puts
+ * back. Two bulk reads and one bulk write, whatever the number of targets. Runs inside the caller's transaction.
+ */
+async function keepServerRows(db: TruongAnDb, targets: ReadonlySet<string>, except: ReadonlySet<string> = new Set()): Promise<void> {
+  const wanted = [...targets].filter((t) => !except.has(t)).map(parseTarget);
+  if (wanted.length === 0) return;
+  const already = await db.serverRows.bulkGet(wanted.map(({ entity, key }) => [entity, key] as [string, string]));
+  const missing = wanted.filter((_, i) => already[i] === undefined);
+  const kept: ServerRow[] = [];
+  for (const [entity, targetsOf] of groupByEntity(missing)) {
+    const rows = (await db.entity(entity).bulkGet(targetsOf.map(({ key }) => primaryKeyOf(entity, key) as never))) as (
+      | Record<string, unknown>
+      | undefined
+    )[];
+    targetsOf.forEach(({ key }, i) => kept.push({ entity, key, row: rows[i] ?? null }));
+  }
+  if (kept.length > 0) await db.serverRows.bulkPut(kept);
+}
+
+function groupByEntity(targets: readonly Target[]): Map<EntityName, Target[]> {
+  const out = new Map<EntityName, Target[]>();
+  for (const target of targets) {
+    const list = out.get(target.entity);
+    if (list) list.push(target);
+    else out.set(target.entity, [target]);
+  }
+  return out;
 }
 
 /**
  * Applies the server's answer to one pushed batch in one transaction. Applied and duplicate entries leave the
  * outbox (the server has them; its row comes back with the next pull, unless the server kept a newer one: see
  * keptRowStands); rejected ones stay, with the reason. Entries the answer does not mention stay pending and are
- * sent again: the server applies an id at most once.
+ * sent again: the server applies an id at most once. `sent`, the entries of the batch, lets them be read by key;
+ * `learned.clockOffsetMs`, the clock offset measured by the same request, is stored in the same transaction.
  */
 export async function applyPushResults(
   db: TruongAnDb,
   results: readonly MutationResult[],
+  sent: readonly OutboxEntry[] = [],
+  learned: { clockOffsetMs: number | null } = { clockOffsetMs: null },
 ): Promise<{ done: number; rejected: number }> {
   let done = 0;
   let rejected = 0;
   // The entity tables too: a row the server kept while the change waited is put back in this transaction.
-  await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows], async () => {
+  await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows, db.meta], async () => {
+    if (learned.clockOffsetMs !== null) await db.meta.put({ key: 'clockOffsetMs', value: learned.clockOffsetMs });
+    const answers = new Map(results.map((result) => [result.id, result]));
+    // One read for the whole answer, then one bulk delete and one bulk update: a batch of 500 costs a handful of
+    // requests, not several per entry.
+    // The entries as stored now (one may have been discarded meanwhile). A batch is a run of consecutive seqs, so when
+    // the caller has the batch it sent they are read as one range of the primary key (one request, not 500), with
+    // whatever else lies in that range; otherwise by mutation id.
+    const seqs = sent.filter((entry) => entry.seq !== undefined && answers.has(entry.id)).map((entry) => entry.seq!);
+    const span = seqs.length > 0 ? { from: Math.min(...seqs), to: Math.max(...seqs) } : null;
+    const byRange = span !== null && seqs.length === answers.size && span.to - span.from < 2 * seqs.length;
+    const entries = byRange
+      ? await db.outbox.where(':id').between(span.from, span.to, true, true).toArray()
+      : await db.outbox.where('id').anyOf([...answers.keys()]).toArray();
+    const acknowledged: number[] = [];
+    const refused: OutboxEntry[] = [];
     const released = new Set<string>();
-    for (const result of results) {
-      const entry = await db.outbox.where('id').equals(result.id).first();
-      if (!entry || entry.seq === undefined || entry.state !== 'pending') continue;
+    let wholeRange = byRange;
+    for (const entry of entries) {
+      const result = answers.get(entry.id);
+      if (!result || entry.seq === undefined || entry.state !== 'pending' || result.status === 'rejected') {
+        wholeRange = false;
+      }
+      if (!result || entry.seq === undefined || entry.state !== 'pending') continue;
       if (result.status === 'rejected') {
-        await db.outbox.update(entry.seq, {
+        refused.push({
+          ...entry,
           state: 'rejected',
           error: result.error ?? 'Máy chủ từ chối thay đổi này (the server rejected this change)',
           attempts: entry.attempts + 1,
         });
-        rejected += 1;
       } else {
-        await db.outbox.delete(entry.seq);
+        acknowledged.push(entry.seq);
         entry.targets.forEach((t) => released.add(t));
-        done += 1;
       }
     }
+    // Every entry of the range acknowledged (the usual case): one range delete instead of one delete per entry.
+    if (wholeRange && span && acknowledged.length > 0) await db.outbox.where(':id').between(span.from, span.to, true, true).delete();
+    else if (acknowledged.length > 0) await db.outbox.bulkDelete(acknowledged);
+    if (refused.length > 0) await db.outbox.bulkPut(refused);
+    done = acknowledged.length;
+    rejected = refused.length;
     await forgetServerRows(db, released, 'ifStands');
   });
   return { done, rejected };
@@ -117,13 +206,13 @@ export async function applyPushResults(
 
 /** Marks entries rejected without a per-entry answer (a whole batch refused as malformed). */
 export async function rejectEntries(db: TruongAnDb, reasons: ReadonlyMap<string, string>): Promise<void> {
+  if (reasons.size === 0) return;
   await db.transaction('rw', db.outbox, async () => {
-    for (const [id, error] of reasons) {
-      const entry = await db.outbox.where('id').equals(id).first();
-      if (entry?.seq !== undefined && entry.state === 'pending') {
-        await db.outbox.update(entry.seq, { state: 'rejected', error, attempts: entry.attempts + 1 });
-      }
-    }
+    const entries = await db.outbox.where('id').anyOf([...reasons.keys()]).toArray();
+    const refused = entries
+      .filter((entry) => entry.seq !== undefined && entry.state === 'pending')
+      .map((entry): OutboxEntry => ({ ...entry, state: 'rejected', error: reasons.get(entry.id), attempts: entry.attempts + 1 }));
+    if (refused.length > 0) await db.outbox.bulkPut(refused);
   });
 }
 
@@ -155,15 +244,7 @@ export async function requeueRejected(
   return db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows], async () => {
     const entry = await db.outbox.where('id').equals(id).first();
     if (!entry || entry.seq === undefined || entry.state !== 'rejected') return false;
-    for (const target of replacement.targets) {
-      if (entry.targets.includes(target)) continue;
-      const { entity, key } = parseTarget(target);
-      if (await db.serverRows.get([entity, key])) continue;
-      const before = (await db.entity(entity).get(primaryKeyOf(entity, key) as never)) as
-        | Record<string, unknown>
-        | undefined;
-      await db.serverRows.put({ entity, key, row: before ?? null });
-    }
+    await keepServerRows(db, new Set(replacement.targets), new Set(entry.targets));
     await db.outbox.delete(entry.seq);
     if (reapply) await reapply();
     const { seq: _seq, error: _error, ...rest } = entry;
@@ -178,22 +259,47 @@ export async function requeueRejected(
  * (the local change is dropped); 'ifStands' restores those the server still holds after acknowledging the change.
  */
 async function forgetServerRows(db: TruongAnDb, targets: Set<string>, restore: 'always' | 'ifStands'): Promise<void> {
-  for (const target of targets) {
-    if ((await db.outbox.where('targets').equals(target).count()) > 0) continue;
-    const { entity, key } = parseTarget(target);
-    const kept = await db.serverRows.get([entity, key]);
-    if (kept) {
-      const table = db.entity(entity);
-      const pk = primaryKeyOf(entity, key) as never;
+  if (targets.size === 0) return;
+  // Targets another queued change still touches keep their kept-aside row. One count of the index per target, all
+  // sent at once: a cursor over the index jumping from target to target is several times slower when much else waits.
+  const list = [...targets];
+  const queued = await Promise.all(list.map((t) => db.outbox.where('targets').equals(t).count()));
+  const free = list.filter((_, i) => queued[i] === 0).map(parseTarget);
+  if (free.length === 0) return;
+  const serverKeys = free.map(({ entity, key }) => [entity, key] as [string, string]);
+  const kept = await db.serverRows.bulkGet(serverKeys);
+  const puts = new Map<EntityName, object[]>();
+  const deletes = new Map<EntityName, IndexableType[]>();
+  // Only kept rows matter: restored always, or (after an acknowledgement) a server row that may still stand. A kept
+  // "no row" of a row made here needs nothing after an acknowledgement, and is not even read back.
+  const judged = free.filter((_, i) => kept[i] !== undefined && (restore === 'always' || kept[i]!.row !== null));
+  const keptOf = new Map(free.map((t, i) => [targetOf(t.entity, t.key), kept[i]]));
+  for (const [entity, targetsOf] of groupByEntity(judged)) {
+    const pks = targetsOf.map(({ key }) => primaryKeyOf(entity, key));
+    // The local rows are needed only to judge whether the server's row still stands.
+    const locals =
+      restore === 'ifStands' && entity === 'attendance'
+        ? ((await db.entity(entity).bulkGet(pks as never)) as (Record<string, unknown> | undefined)[])
+        : [];
+    targetsOf.forEach(({ key }, i) => {
+      const row = keptOf.get(targetOf(entity, key))?.row ?? null;
       if (restore === 'always') {
-        if (kept.row) await table.put(kept.row as never);
-        else await table.delete(pk);
-      } else if (kept.row && keptRowStands(entity, kept.row, (await table.get(pk)) as Record<string, unknown> | undefined)) {
-        await table.put(kept.row as never);
+        if (row) listIn(puts, entity).push(row);
+        else listIn(deletes, entity).push(pks[i] as IndexableType);
+      } else if (row && keptRowStands(entity, row, locals[i])) {
+        listIn(puts, entity).push(row);
       }
-    }
-    await db.serverRows.delete([entity, key]);
+    });
   }
+  for (const [entity, rows] of puts) await db.table(entity).bulkPut(rows);
+  for (const [entity, keys] of deletes) await db.table(entity).bulkDelete(keys);
+  await db.serverRows.bulkDelete(serverKeys);
+}
+
+function listIn<T>(map: Map<EntityName, T[]>, entity: EntityName): T[] {
+  let list = map.get(entity);
+  if (!list) map.set(entity, (list = []));
+  return list;
 }
 
 /**

@@ -21,7 +21,6 @@ export interface GroupHeaderItem {
   label: string;
   /** The people of the group the current search shows. */
   shown: readonly Person[];
-  counts: AttendanceCounts;
 }
 
 export interface PersonItem {
@@ -43,11 +42,10 @@ export function indexGroups(groups: readonly RosterGroup[]): IndexedGroup[] {
 /**
  * The roster as one flat list (a header, then its people, for each group) so that a window of fixed-height rows
  * can show 2,000 people without 2,000 rows in the page. A search hides the people it does not match and the groups
- * left empty; the counts stay those of the whole group, which is what the teacher is accountable for.
+ * left empty. The list holds no mark, so a tap does not rebuild it: the counts come from groupCounts.
  */
 export function flattenRoster(
   groups: readonly IndexedGroup[],
-  marks: MarkMap,
   query: string,
   labelOf: (group: RosterGroup) => string,
 ): RosterItem[] {
@@ -62,11 +60,17 @@ export function flattenRoster(
       groupKey: group.key,
       label: labelOf(group),
       shown,
-      counts: countAttendance(group.people, marks),
     });
     for (const person of shown) items.push({ type: 'person', key: `person:${group.key}:${person.id}`, groupKey: group.key, person });
   }
   return items;
+}
+
+/**
+ * Each group's counts by its key, of the whole group whatever the search shows: what the teacher is accountable for.
+ */
+export function groupCounts(groups: readonly IndexedGroup[], marks: MarkMap): Map<string, AttendanceCounts> {
+  return new Map(groups.map(({ group }) => [group.key, countAttendance(group.people, marks)]));
 }
 
 /** Everyone the session expects, once each (a person in two groups counts once in the total). */

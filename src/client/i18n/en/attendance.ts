@@ -16,6 +16,7 @@ export default {
       none: 'Not marked',
     },
     pending: 'Waiting to sync',
+    saving: 'Saving…',
     sessions: {
       title: 'Sessions',
       intro: "Your school's drills, legal-education sessions and trainings. Choose one to take attendance, even offline.",

@@ -16,6 +16,7 @@ export default {
       none: 'Chưa điểm danh',
     },
     pending: 'Chờ đồng bộ',
+    saving: 'Đang lưu…',
     sessions: {
       title: 'Buổi hoạt động',
       intro: 'Các buổi diễn tập, tuyên truyền, tập huấn của trường. Chọn một buổi để điểm danh, kể cả khi không có mạng.',

@@ -106,6 +106,42 @@ describe('attendance sheet', () => {
     await vi.waitFor(() => expect(w.findAll('[data-testid="mark-all-present"]')[0]!.attributes('disabled')).toBeDefined());
   });
 
+  it('never shows a group as saved before its one transaction commits, and clears it if the write fails', async () => {
+    const fixture = makeFixture();
+    const w = await openSheet(fixture);
+    const binh = idOf(fixture, 'Trần Thị Bình');
+    const db = harness!.db;
+    // Hold the commit: the write waits until the test lets it go, then fails as a full disk would.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const failLater = async (): Promise<never> => {
+      await held;
+      throw new Error('QuotaExceededError');
+    };
+    const bulkAdd = vi.spyOn(db.outbox, 'bulkAdd').mockImplementationOnce(failLater as never);
+
+    await w.findAll('[data-testid="mark-all-present"]')[0]!.trigger('click');
+    // Shown at once, but as being saved: not "chờ đồng bộ", which means saved on this device.
+    await vi.waitFor(() => expect(row(w, binh).attributes('data-saving')).toBe('true'));
+    expect(row(w, binh).attributes('data-status')).toBe('present');
+    expect(row(w, binh).attributes('data-pending')).toBe('false');
+    expect(row(w, binh).find('[data-testid="saving-marker"]').text()).toBe('Đang lưu…');
+
+    release();
+    await vi.waitFor(() => expect(row(w, binh).attributes('data-status')).toBe('none'));
+    expect(row(w, binh).attributes('data-saving')).toBe('false');
+    expect(w.text()).toContain('QuotaExceededError');
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.entity('attendance').where('sessionId').equals(fixture.session.id).count()).toBe(0);
+
+    // The same press again commits the whole group at once, then shows it as waiting to sync.
+    bulkAdd.mockRestore();
+    await w.findAll('[data-testid="mark-all-present"]')[0]!.trigger('click');
+    await vi.waitFor(() => expect(row(w, binh).attributes('data-pending')).toBe('true'));
+    expect(row(w, binh).attributes('data-saving')).toBe('false');
+    expect(await db.outbox.count()).toBe(3);
+  });
+
   it('marks someone late with a reason from the secondary action', async () => {
     const fixture = makeFixture();
     const w = await openSheet(fixture);
