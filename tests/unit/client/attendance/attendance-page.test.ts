@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import App from './mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage } from '../helpers/mount';
 import { attendanceOfSession } from '../../../../src/client/db/repositories/attendance';
 import { setLocale } from '../../../../src/client/i18n';
 import {
@@ -18,13 +19,10 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 afterEach(async () => {
-  wrapper?.unmount();
+  await disposePage(wrapper, harness);
   wrapper = null;
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
   harness = null;
   setLocale('vi');
-  document.body.innerHTML = '';
 });
 
 async function openSheet(fixture: SchoolFixture, sessionId = fixture.session.id): Promise<VueWrapper> {

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
-import App from './mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage } from '../helpers/mount';
 import { mutate } from '../../../../src/client/sync/mutate';
 import { globalPlugins, makeFixture, sessionAt, signedInTeacher, testRouter, type Harness } from './setup';
 
@@ -9,11 +10,9 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 afterEach(async () => {
-  wrapper?.unmount();
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
+  await disposePage(wrapper, harness);
+  wrapper = null;
   harness = null;
-  document.body.innerHTML = '';
 });
 
 const DAY = 86_400_000;

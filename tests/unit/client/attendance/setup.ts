@@ -1,19 +1,18 @@
 import 'fake-indexeddb/auto';
 import { randomUUID } from 'node:crypto';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import PrimeVue from 'primevue/config';
+import type { Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { Class, Person, Session, Unit } from '../../../../src/shared/domain';
 import { createApiClient } from '../../../../src/client/api';
 import type { TruongAnDb } from '../../../../src/client/db/database';
-import { setMeta } from '../../../../src/client/db/repositories/meta';
-import { i18n } from '../../../../src/client/i18n';
-import { configureRuntime, type Runtime } from '../../../../src/client/sync/runtime';
-import { useSessionStore } from '../../../../src/client/stores/session';
+import type { Runtime } from '../../../../src/client/sync/runtime';
 import AttendancePage from '../../../../src/client/features/attendance/AttendancePage.vue';
 import SessionsPage from '../../../../src/client/features/attendance/SessionsPage.vue';
 import { FakeServer } from '../sync/fake-server';
-import { FakeTimers, freshDb } from '../sync/harness';
+import { freshDb } from '../sync/harness';
+import { configureTestRuntime, restoreSignedIn } from '../helpers/runtime';
+
+export { globalPlugins } from '../helpers/mount';
 
 /** A ward, a cluster and a school with two grade-6 classes, staff and a session for them: what a teacher's tablet pulls. */
 export interface SchoolFixture {
@@ -129,18 +128,11 @@ export async function signedInTeacher(fixture: SchoolFixture, extra: { sessions?
   const db = freshDb();
   const server = new FakeServer();
   const online = { value: false };
-  const runtime = configureRuntime({
+  const runtime = configureTestRuntime({
     db,
     api: createApiClient({ fetch: server.fetch }),
     isOnline: () => online.value,
     crypto: { iterations: 1_000 },
-    engine: {
-      timers: new FakeTimers(),
-      connectivity: null,
-      serviceWorker: null,
-      requestBackgroundSync: null,
-      lock: { run: async (fn) => ({ acquired: true, value: await fn() }) },
-    },
   });
   const sessions = [fixture.session, ...(extra.sessions ?? [])];
   const units = [fixture.department, fixture.cluster, fixture.commune, fixture.school];
@@ -155,21 +147,7 @@ export async function signedInTeacher(fixture: SchoolFixture, extra: { sessions?
     displayName: 'Cô Lan',
     grants: [{ role: 'teacher', unitId: fixture.school.id, unitName: fixture.school.name }],
   });
-  const token = server.issueToken(user.id);
-  await db.accounts.put({
-    userId: user.id,
-    username: user.username,
-    user,
-    token,
-    expiresAt: server.tokens.get(token)!.expiresAt,
-    verifier: null,
-    needsReauth: false,
-    lastSignInAt: new Date().toISOString(),
-  });
-  await setMeta('currentUserId', user.id, db);
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  await useSessionStore().restore();
+  const pinia = await restoreSignedIn(db, server, user);
   return { db, server, runtime, pinia, online, userId: user.id };
 }
 
@@ -187,8 +165,4 @@ export function testRouter(): Router {
       },
     ],
   });
-}
-
-export function globalPlugins(h: Harness, router: Router) {
-  return { plugins: [h.pinia, i18n, router, [PrimeVue, { unstyled: true }]] as never[] };
 }

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
-import App from './mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage } from '../helpers/mount';
 import { globalPlugins, planFixture, planRouter, sessionOf, signedIn, type Harness } from './harness';
 import { mutate } from '../../../../src/client/sync/mutate';
 
@@ -9,12 +10,9 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 afterEach(async () => {
-  wrapper?.unmount();
+  await disposePage(wrapper, harness);
   wrapper = null;
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
   harness = null;
-  document.body.innerHTML = '';
 });
 
 async function open(h: Harness, query: Record<string, string>) {

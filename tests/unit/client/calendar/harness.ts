@@ -1,21 +1,20 @@
 import 'fake-indexeddb/auto';
 import { randomUUID } from 'node:crypto';
-import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import PrimeVue from 'primevue/config';
+import type { Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { Role } from '../../../../src/shared/auth';
 import type { ActivityType, Class, Requirement, SchoolYear, Session, Unit } from '../../../../src/shared/domain';
 import { createApiClient } from '../../../../src/client/api';
 import type { TruongAnDb } from '../../../../src/client/db/database';
-import { setMeta } from '../../../../src/client/db/repositories/meta';
-import { i18n } from '../../../../src/client/i18n';
-import { configureRuntime, type Runtime } from '../../../../src/client/sync/runtime';
-import { useSessionStore } from '../../../../src/client/stores/session';
+import type { Runtime } from '../../../../src/client/sync/runtime';
 import CalendarPage from '../../../../src/client/features/calendar/CalendarPage.vue';
 import DuePage from '../../../../src/client/features/due/DuePage.vue';
 import PrintPlanPage from '../../../../src/client/features/exports/PrintPlanPage.vue';
 import { FakeServer } from '../sync/fake-server';
-import { FakeTimers, freshDb } from '../sync/harness';
+import { freshDb } from '../sync/harness';
+import { configureTestRuntime, restoreSignedIn } from '../helpers/runtime';
+
+export { globalPlugins } from '../helpers/mount';
 
 /** The Sở, a ward with a primary school (and a second school), a cluster, the 2025-2026 year and three activity types. */
 export interface PlanFixture {
@@ -165,18 +164,11 @@ export async function signedIn(
 ): Promise<Harness> {
   const db = freshDb();
   const server = new FakeServer();
-  const runtime = configureRuntime({
+  const runtime = configureTestRuntime({
     db,
     api: createApiClient({ fetch: server.fetch }),
     isOnline: () => false,
     crypto: { iterations: 1_000 },
-    engine: {
-      timers: new FakeTimers(),
-      connectivity: null,
-      serviceWorker: null,
-      requestBackgroundSync: null,
-      lock: { run: async (fn) => ({ acquired: true, value: await fn() }) },
-    },
   });
   const units = [fixture.department, fixture.cluster, fixture.commune, fixture.school, fixture.otherSchool];
   await db.entity('unit').bulkPut(units);
@@ -191,21 +183,7 @@ export async function signedIn(
     displayName: 'Cô Hạnh',
     grants: [{ role, unitId: grantUnit.id, unitName: grantUnit.name }],
   });
-  const token = server.issueToken(user.id);
-  await db.accounts.put({
-    userId: user.id,
-    username: user.username,
-    user,
-    token,
-    expiresAt: server.tokens.get(token)!.expiresAt,
-    verifier: null,
-    needsReauth: false,
-    lastSignInAt: new Date().toISOString(),
-  });
-  await setMeta('currentUserId', user.id, db);
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  await useSessionStore().restore();
+  const pinia = await restoreSignedIn(db, server, user);
   return { db, runtime, pinia, server, userId: user.id };
 }
 
@@ -224,8 +202,4 @@ export function planRouter(): Router {
       { path: '/buoi/:sessionId/diem-danh', name: 'attendance', component: Stub, meta: { titleKey: 'home.title' } },
     ],
   });
-}
-
-export function globalPlugins(h: Harness, router: Router) {
-  return { plugins: [h.pinia, i18n, router, [PrimeVue, { unstyled: true }]] as never[] };
 }

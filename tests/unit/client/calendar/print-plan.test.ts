@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
-import App from './mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage, fakeDateAt } from '../helpers/mount';
 import { globalPlugins, planFixture, planRouter, sessionOf, signedIn, type Harness } from './harness';
 import { icsFileName, sessionsByMonth } from '../../../../src/client/features/exports/plan-export';
 
@@ -9,20 +10,16 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2025-10-20T03:00:00.000Z'));
+  fakeDateAt('2025-10-20T03:00:00.000Z');
 });
 
 afterEach(async () => {
-  wrapper?.unmount();
+  await disposePage(wrapper, harness);
   wrapper = null;
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
   harness = null;
   vi.useRealTimers();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
-  document.body.innerHTML = '';
 });
 
 /** The unfolded content lines of an iCalendar text (RFC 5545 §3.1: a CRLF followed by a space continues a line). */

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
-import App from '../calendar/mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage, fakeDateAt } from '../helpers/mount';
 import {
   globalPlugins,
   planFixture,
@@ -19,19 +20,15 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 beforeEach(() => {
-  // Only the clock is fake: Dexie and fake-indexeddb keep their real timers. 10:00 on Monday 20 October 2025, Hà Nội.
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2025-10-20T03:00:00.000Z'));
+  // 10:00 on Monday 20 October 2025, Hà Nội.
+  fakeDateAt('2025-10-20T03:00:00.000Z');
 });
 
 afterEach(async () => {
-  wrapper?.unmount();
+  await disposePage(wrapper, harness);
   wrapper = null;
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
   harness = null;
   vi.useRealTimers();
-  document.body.innerHTML = '';
 });
 
 /**

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import App from '../calendar/mount-app.vue';
+import App from '../helpers/mount-app.vue';
+import { disposePage, fakeDateAt } from '../helpers/mount';
 import { globalPlugins, planFixture, planRouter, requirementOf, signedIn, type Harness, type PlanFixture } from '../calendar/harness';
 import { ApiError, NetworkError, type ApiClient } from '../../../../src/client/api';
 import { getMeta, setMeta } from '../../../../src/client/db/repositories/meta';
@@ -13,19 +14,15 @@ let harness: Harness | null = null;
 let wrapper: VueWrapper | null = null;
 
 beforeEach(() => {
-  // 10:00 on Monday 20 October 2025, Hà Nội. Only Date is fake: Dexie keeps its real timers.
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(new Date('2025-10-20T03:00:00.000Z'));
+  // 10:00 on Monday 20 October 2025, Hà Nội.
+  fakeDateAt('2025-10-20T03:00:00.000Z');
 });
 
 afterEach(async () => {
-  wrapper?.unmount();
+  await disposePage(wrapper, harness);
   wrapper = null;
-  harness?.runtime.engine.stop();
-  await harness?.db.delete();
   harness = null;
   vi.useRealTimers();
-  document.body.innerHTML = '';
 });
 
 const PARENTS_ATGT = '01990000-0000-7000-8000-000000000001';

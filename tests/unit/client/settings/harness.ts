@@ -1,18 +1,18 @@
 import 'fake-indexeddb/auto';
 import { randomUUID } from 'node:crypto';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import PrimeVue from 'primevue/config';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { defineComponent } from 'vue';
 import type { TruongAnDb } from '../../../../src/client/db/database';
 import type { DeviceAccount } from '../../../../src/client/db/schema';
 import { rejectEntries } from '../../../../src/client/db/repositories/outbox';
 import { setMeta } from '../../../../src/client/db/repositories/meta';
-import { i18n } from '../../../../src/client/i18n';
 import { mutateWith } from '../../../../src/client/sync/mutate';
-import { configureRuntime, type Runtime } from '../../../../src/client/sync/runtime';
+import type { Runtime } from '../../../../src/client/sync/runtime';
 import { useSessionStore } from '../../../../src/client/stores/session';
-import { FakeTimers, freshDb } from '../sync/harness';
+import { freshDb } from '../sync/harness';
+import { appPlugins } from '../helpers/mount';
+import { configureTestRuntime } from '../helpers/runtime';
 
 /**
  * A device with its own fake-indexeddb database and the real stores over it, offline, so the engine never reaches
@@ -30,18 +30,7 @@ const Blank = defineComponent({ render: () => null });
 
 export function makeDevice(now: () => number = Date.now): Device {
   const db = freshDb();
-  const runtime = configureRuntime({
-    db,
-    isOnline: () => false,
-    now,
-    engine: {
-      timers: new FakeTimers(),
-      connectivity: null,
-      serviceWorker: null,
-      requestBackgroundSync: null,
-      lock: { run: async (fn) => ({ acquired: true, value: await fn() }) },
-    },
-  });
+  const runtime = configureTestRuntime({ db, isOnline: () => false, now });
   const pinia = createPinia();
   setActivePinia(pinia);
   const router = createRouter({
@@ -52,7 +41,7 @@ export function makeDevice(now: () => number = Date.now): Device {
       { path: '/can-xu-ly', name: 'needs-attention', component: Blank },
     ],
   });
-  return { db, runtime, pinia, router, plugins: [pinia, i18n, router, [PrimeVue, { unstyled: true }]] };
+  return { db, runtime, pinia, router, plugins: appPlugins(pinia, router) };
 }
 
 export function makeAccount(displayName: string, changes: Partial<DeviceAccount> = {}): DeviceAccount {

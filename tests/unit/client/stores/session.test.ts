@@ -5,11 +5,12 @@ import { createApiClient } from '../../../../src/client/api';
 import type { TruongAnDb } from '../../../../src/client/db/database';
 import { VERIFIER_ITERATIONS } from '../../../../src/client/sync/accounts';
 import { mutate } from '../../../../src/client/sync/mutate';
-import { configureRuntime, type Runtime } from '../../../../src/client/sync/runtime';
+import type { Runtime } from '../../../../src/client/sync/runtime';
 import { useSessionStore } from '../../../../src/client/stores/session';
 import { useSyncStore } from '../../../../src/client/stores/sync';
 import { FakeServer } from '../sync/fake-server';
-import { FakeTimers, freshDb, makeSchool, seedSchool, type School } from '../sync/harness';
+import { freshDb, makeSchool, seedSchool, type School } from '../sync/harness';
+import { configureTestRuntime } from '../helpers/runtime';
 
 let clock = Date.parse('2025-10-01T01:00:00.000Z');
 const now = (): number => clock;
@@ -22,19 +23,12 @@ describe('session store', () => {
   let runtime: Runtime;
 
   function setup(): void {
-    runtime = configureRuntime({
+    runtime = configureTestRuntime({
       db,
       api: createApiClient({ fetch: server.fetch }),
       isOnline: () => online,
       now,
       crypto: { iterations: 1_000 },
-      engine: {
-        timers: new FakeTimers(),
-        connectivity: null,
-        serviceWorker: null,
-        requestBackgroundSync: null,
-        lock: { run: async (fn) => ({ acquired: true, value: await fn() }) },
-      },
     });
     setActivePinia(createPinia());
   }
