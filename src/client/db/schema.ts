@@ -48,12 +48,19 @@ export interface OutboxEntry {
   error?: string;
   attempts: number;
   targets: string[];
+  /**
+   * The targets this entry created: rows neither this device nor the server had when the change was made, so
+   * nothing was kept aside for them (discarding the change deletes the row; acknowledging it has nothing to forget).
+   * A pull that keeps a server row aside for such a target takes it out of this list. Absent when empty.
+   */
+  created?: string[];
 }
 
 /**
- * The last row the server is known to have for a key that has local changes waiting (null: the server has no
- * such row). Captured before the first local change to the key and refreshed by pulls that had to skip the key,
- * so that discarding a rejected change can put back exactly what the server has.
+ * The last row the server is known to have for a key that has local changes waiting (null: the server deleted it).
+ * Captured before the first local change to a key that has a row, and kept or refreshed by pulls that had to skip
+ * the key, so that discarding a rejected change can put back exactly what the server has. A key with changes waiting
+ * and no row kept aside was created by one of them (see OutboxEntry.created): the server has no such row.
  */
 export interface ServerRow {
   entity: EntityName;

@@ -97,9 +97,20 @@ export async function recordLocalChanges<T>(
 ): Promise<void> {
   await db.transaction('rw', localChangeTables(db), async () => {
     // `read` (the clock offset) goes out with the kept-aside rows' reads: one round trip for both.
-    const [value] = await Promise.all([read(), keepServerRows(db, targets)]);
+    const [value, created] = await Promise.all([read(), keepServerRows(db, targets)]);
     const entries = await change(value);
-    if (entries.length > 0) await db.outbox.bulkAdd([...entries]);
+    if (entries.length > 0) await db.outbox.bulkAdd(markCreated(entries, created));
+  });
+}
+
+/** Each created target is recorded on the first entry that targets it: the entry that created the row. */
+function markCreated(entries: readonly OutboxEntry[], created: ReadonlySet<string>): OutboxEntry[] {
+  if (created.size === 0) return [...entries];
+  const unclaimed = new Set(created);
+  return entries.map((entry) => {
+    const mine = entry.targets.filter((t) => unclaimed.delete(t));
+    if (mine.length === 0) return entry;
+    return { ...entry, created: [...new Set([...(entry.created ?? []), ...mine])] };
   });
 }
 
@@ -112,23 +123,56 @@ export function localChangeTables(db: TruongAnDb): Table[] {
 }
 
 /**
- * Keeps aside the server's version of each target that has none kept yet: what discarding the local change puts
- * back. Two bulk reads and one bulk write, whatever the number of targets. Runs inside the caller's transaction.
+ * Keeps aside the server's version of each target that has none kept yet and no change waiting (a target with
+ * changes waiting and nothing kept was created by one of them): what discarding the local change puts back. A
+ * target with no row at all is not kept but returned: the change creates it, and its entry records that (a
+ * kept-aside "no row" cost a write now and a read and a delete per row when the push is acknowledged). The reads go
+ * out together, whatever the number of targets; one bulk write. Runs inside the caller's transaction.
  */
-async function keepServerRows(db: TruongAnDb, targets: ReadonlySet<string>, except: ReadonlySet<string> = new Set()): Promise<void> {
+async function keepServerRows(
+  db: TruongAnDb,
+  targets: ReadonlySet<string>,
+  except: ReadonlySet<string> = new Set(),
+): Promise<Set<string>> {
   const wanted = [...targets].filter((t) => !except.has(t)).map(parseTarget);
-  if (wanted.length === 0) return;
-  const already = await db.serverRows.bulkGet(wanted.map(({ entity, key }) => [entity, key] as [string, string]));
-  const missing = wanted.filter((_, i) => already[i] === undefined);
+  const created = new Set<string>();
+  if (wanted.length === 0) return created;
+  const byEntity = groupByEntity(wanted);
+  const [already, queued, locals] = await Promise.all([
+    db.serverRows.bulkGet(wanted.map(({ entity, key }) => [entity, key] as [string, string])),
+    queuedTargets(db, wanted.map(({ entity, key }) => targetOf(entity, key))),
+    Promise.all(
+      [...byEntity].map(
+        async ([entity, targetsOf]) =>
+          (await db.entity(entity).bulkGet(targetsOf.map(({ key }) => primaryKeyOf(entity, key) as never))) as (
+            | Record<string, unknown>
+            | undefined
+          )[],
+      ),
+    ),
+  ]);
+  const alreadyKept = new Set(wanted.filter((_, i) => already[i] !== undefined).map(({ entity, key }) => targetOf(entity, key)));
   const kept: ServerRow[] = [];
-  for (const [entity, targetsOf] of groupByEntity(missing)) {
-    const rows = (await db.entity(entity).bulkGet(targetsOf.map(({ key }) => primaryKeyOf(entity, key) as never))) as (
-      | Record<string, unknown>
-      | undefined
-    )[];
-    targetsOf.forEach(({ key }, i) => kept.push({ entity, key, row: rows[i] ?? null }));
-  }
+  [...byEntity].forEach(([entity, targetsOf], e) => {
+    targetsOf.forEach(({ key }, i) => {
+      const target = targetOf(entity, key);
+      if (alreadyKept.has(target) || queued.has(target)) return;
+      const row = locals[e]![i];
+      if (row) kept.push({ entity, key, row });
+      else created.add(target);
+    });
+  });
   if (kept.length > 0) await db.serverRows.bulkPut(kept);
+  return created;
+}
+
+/**
+ * The targets among `targets` that some outbox entry still touches. One count of the index per target, all sent at
+ * once: a cursor over the index jumping from target to target is several times slower when much else waits.
+ */
+async function queuedTargets(db: TruongAnDb, targets: readonly string[]): Promise<Set<string>> {
+  const counts = await Promise.all(targets.map((t) => db.outbox.where('targets').equals(t).count()));
+  return new Set(targets.filter((_, i) => counts[i]! > 0));
 }
 
 function groupByEntity(targets: readonly Target[]): Map<EntityName, Target[]> {
@@ -174,6 +218,7 @@ export async function applyPushResults(
     const acknowledged: number[] = [];
     const refused: OutboxEntry[] = [];
     const released = new Set<string>();
+    const created = new Set<string>();
     let wholeRange = byRange;
     for (const entry of entries) {
       const result = answers.get(entry.id);
@@ -191,6 +236,7 @@ export async function applyPushResults(
       } else {
         acknowledged.push(entry.seq);
         entry.targets.forEach((t) => released.add(t));
+        entry.created?.forEach((t) => created.add(t));
       }
     }
     // Every entry of the range acknowledged (the usual case): one range delete instead of one delete per entry.
@@ -199,7 +245,7 @@ export async function applyPushResults(
     if (refused.length > 0) await db.outbox.bulkPut(refused);
     done = acknowledged.length;
     rejected = refused.length;
-    await forgetServerRows(db, released, 'ifStands');
+    await forgetServerRows(db, released, 'ifStands', created);
   });
   return { done, rejected };
 }
@@ -244,11 +290,13 @@ export async function requeueRejected(
   return db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows], async () => {
     const entry = await db.outbox.where('id').equals(id).first();
     if (!entry || entry.seq === undefined || entry.state !== 'rejected') return false;
-    await keepServerRows(db, new Set(replacement.targets), new Set(entry.targets));
+    const createdNow = await keepServerRows(db, new Set(replacement.targets), new Set(entry.targets));
     await db.outbox.delete(entry.seq);
     if (reapply) await reapply();
-    const { seq: _seq, error: _error, ...rest } = entry;
-    await db.outbox.add({ ...rest, ...replacement, state: 'pending', attempts: 0 });
+    const { seq: _seq, error: _error, created: createdBefore, ...rest } = entry;
+    // The rows the old entry created and the replacement still targets stay created by it.
+    const created = [...(createdBefore ?? []).filter((t) => replacement.targets.includes(t)), ...createdNow];
+    await db.outbox.add({ ...rest, ...replacement, state: 'pending', attempts: 0, ...(created.length > 0 ? { created } : {}) });
     await forgetServerRows(db, new Set(entry.targets.filter((t) => !replacement.targets.includes(t))), 'always');
     return true;
   });
@@ -256,23 +304,30 @@ export async function requeueRejected(
 
 /**
  * Forgets the kept-aside server rows of targets no queued change touches any more. 'always' restores them first
- * (the local change is dropped); 'ifStands' restores those the server still holds after acknowledging the change.
+ * (the local change is dropped): a target with nothing kept aside was created by a change, so its row is deleted.
+ * 'ifStands' restores those the server still holds after acknowledging the change; `created` (targets the
+ * acknowledged entries created, with nothing kept aside) need nothing then, and are neither read nor deleted.
  */
-async function forgetServerRows(db: TruongAnDb, targets: Set<string>, restore: 'always' | 'ifStands'): Promise<void> {
+async function forgetServerRows(
+  db: TruongAnDb,
+  targets: Set<string>,
+  restore: 'always' | 'ifStands',
+  created: ReadonlySet<string> = new Set(),
+): Promise<void> {
   if (targets.size === 0) return;
-  // Targets another queued change still touches keep their kept-aside row. One count of the index per target, all
-  // sent at once: a cursor over the index jumping from target to target is several times slower when much else waits.
-  const list = [...targets];
-  const queued = await Promise.all(list.map((t) => db.outbox.where('targets').equals(t).count()));
-  const free = list.filter((_, i) => queued[i] === 0).map(parseTarget);
+  // Targets another queued change still touches keep their kept-aside row.
+  const list = [...targets].filter((t) => restore === 'always' || !created.has(t));
+  if (list.length === 0) return;
+  const queued = await queuedTargets(db, list);
+  const free = list.filter((t) => !queued.has(t)).map(parseTarget);
   if (free.length === 0) return;
   const serverKeys = free.map(({ entity, key }) => [entity, key] as [string, string]);
   const kept = await db.serverRows.bulkGet(serverKeys);
   const puts = new Map<EntityName, object[]>();
   const deletes = new Map<EntityName, IndexableType[]>();
-  // Only kept rows matter: restored always, or (after an acknowledgement) a server row that may still stand. A kept
-  // "no row" of a row made here needs nothing after an acknowledgement, and is not even read back.
-  const judged = free.filter((_, i) => kept[i] !== undefined && (restore === 'always' || kept[i]!.row !== null));
+  // Restored always (nothing kept: the change created the row), or (after an acknowledgement) only a kept server row
+  // that may still stand. A kept "no row" (the server deleted it) needs nothing after an acknowledgement.
+  const judged = free.filter((_, i) => (restore === 'always' ? true : kept[i] !== undefined && kept[i]!.row !== null));
   const keptOf = new Map(free.map((t, i) => [targetOf(t.entity, t.key), kept[i]]));
   for (const [entity, targetsOf] of groupByEntity(judged)) {
     const pks = targetsOf.map(({ key }) => primaryKeyOf(entity, key));
@@ -293,7 +348,8 @@ async function forgetServerRows(db: TruongAnDb, targets: Set<string>, restore: '
   }
   for (const [entity, rows] of puts) await db.table(entity).bulkPut(rows);
   for (const [entity, keys] of deletes) await db.table(entity).bulkDelete(keys);
-  await db.serverRows.bulkDelete(serverKeys);
+  const forgotten = serverKeys.filter((_, i) => kept[i] !== undefined);
+  if (forgotten.length > 0) await db.serverRows.bulkDelete(forgotten);
 }
 
 function listIn<T>(map: Map<EntityName, T[]>, entity: EntityName): T[] {

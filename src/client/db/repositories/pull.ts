@@ -1,6 +1,6 @@
 import type { IndexableType } from 'dexie';
 import type { Change, EntityName } from '../../../shared/sync/wire';
-import type { ServerRow } from '../schema';
+import type { OutboxEntry, ServerRow } from '../schema';
 import { getDb, type TruongAnDb } from '../database';
 import { entityKey, primaryKeyOf, targetOf } from '../keys';
 import { parseEntityRow } from '../validate';
@@ -35,6 +35,8 @@ export async function applyPullPage(
   await db.transaction('rw', [...db.entityTables(), db.outbox, db.serverRows, db.cursors], async () => {
     const resolved = await Promise.all(changes.map((change) => resolveKey(db, change)));
     const waiting = new Set<string>();
+    // The waiting entries that created a row of this page: a row kept aside for it makes it no longer "created".
+    const creators: OutboxEntry[] = [];
     if ((await db.outbox.count()) > 0) {
       const targets = new Set<string>();
       changes.forEach((change, i) => {
@@ -44,6 +46,7 @@ export async function applyPullPage(
       if (targets.size > 0) {
         for (const entry of await db.outbox.where('targets').anyOf([...targets]).toArray()) {
           entry.targets.forEach((t) => waiting.add(t));
+          if (entry.created?.length) creators.push(entry);
         }
       }
     }
@@ -72,10 +75,29 @@ export async function applyPullPage(
     }
     for (const [entity, rows] of puts) await db.table(entity).bulkPut(rows);
     for (const [entity, keys] of deletes) await db.table(entity).bulkDelete(keys);
-    if (kept.length > 0) await db.serverRows.bulkPut(kept);
+    if (kept.length > 0) {
+      await db.serverRows.bulkPut(kept);
+      await unmarkCreated(db, creators, new Set(kept.map(({ entity, key }) => targetOf(entity, key))));
+    }
     await db.cursors.put({ userId, cursor });
   });
   return outcome;
+}
+
+/**
+ * The server has a row for these targets after all (another device made it while the local change waited): the
+ * entries that created them locally no longer did, so acknowledging them judges the kept row (see applyPushResults)
+ * and discarding them restores it instead of deleting the row.
+ */
+async function unmarkCreated(db: TruongAnDb, creators: readonly OutboxEntry[], keptAside: ReadonlySet<string>): Promise<void> {
+  const changed: OutboxEntry[] = [];
+  for (const entry of creators) {
+    const created = entry.created!.filter((t) => !keptAside.has(t));
+    if (created.length === entry.created!.length) continue;
+    const { created: _created, ...rest } = entry;
+    changed.push(created.length > 0 ? { ...rest, created } : rest);
+  }
+  if (changed.length > 0) await db.outbox.bulkPut(changed);
 }
 
 /** A deleted row may arrive as its id only; attendance is keyed by (session, person), so look the pair up. */

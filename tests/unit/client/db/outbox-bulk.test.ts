@@ -74,7 +74,9 @@ describe('applying a push answer in bulk', () => {
     });
     expect((await db.outbox.toArray()).map((e) => e.id)).toEqual([batch[7]!.id]);
     expect(deleteOne).not.toHaveBeenCalled();
-    expect(await db.serverRows.count()).toBe(1);
+    // The unanswered entry still records the row it created: a discard would delete it.
+    expect((await db.outbox.toArray())[0]?.created).toEqual(batch[7]!.targets);
+    expect(await db.serverRows.count()).toBe(0);
   });
 
   it('keeps rejected entries with their reason, and the rows of unanswered entries stay pending', async () => {
@@ -89,8 +91,9 @@ describe('applying a push answer in bulk', () => {
     expect(await db.outbox.count()).toBe(499);
     const refused = await db.outbox.where('id').equals(ids[1]!).first();
     expect(refused).toMatchObject({ state: 'rejected', error: 'Buổi đã khóa điểm danh', attempts: 1 });
-    // Only the acknowledged row's kept-aside server row is forgotten.
-    expect(await db.serverRows.count()).toBe(499);
+    // The rows were made here: nothing was kept aside for them, each entry records the row it created.
+    expect(await db.serverRows.count()).toBe(0);
+    expect(refused?.created).toEqual(refused?.targets);
     expect(await usersWithPending(db)).toEqual(new Set([me]));
 
     // Discarding the rejected mark puts back what the server has: no row.

@@ -51,8 +51,9 @@ describe('appliers of the planning mutations', () => {
     const entry = await db.outbox.where('id').equals(mutationId).first();
     expect(entry).toMatchObject({ name: 'session.create', state: 'pending', targets: [`session:${id}`] });
     expect(await isPending('session', id, db)).toBe(true);
-    // Kept aside: the server had no such row, so discarding the change removes it.
-    expect(await db.serverRows.get(['session', id])).toEqual({ entity: 'session', key: id, row: null });
+    // The server had no such row: the entry records that it created it (nothing kept aside), so discarding removes it.
+    expect(entry?.created).toEqual([`session:${id}`]);
+    expect(await db.serverRows.get(['session', id])).toBeUndefined();
   });
 
   it('session.update writes the fields and the revision the server will give (base + 1)', async () => {

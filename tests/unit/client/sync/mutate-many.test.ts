@@ -47,8 +47,9 @@ describe('mutateManyWith', () => {
     const rows = await db.entity('attendance').toArray();
     expect(rows).toHaveLength(40);
     expect(rows.every((r) => r.status === 'present' && r.markedAt === stamped && r.markedBy === teacherId)).toBe(true);
-    // The server had none of these rows: each is kept aside as "no row", for a discard to restore.
-    expect((await db.serverRows.toArray()).map((r) => r.row)).toEqual(Array.from({ length: 40 }, () => null));
+    // The server had none of these rows: nothing is kept aside, each entry records the row it created instead.
+    expect(await db.serverRows.count()).toBe(0);
+    expect(entries.map((e) => e.created)).toEqual(entries.map((e) => e.targets));
     expect(notified).toBe(1);
   });
 
@@ -61,9 +62,10 @@ describe('mutateManyWith', () => {
 
     const after = await db.entity('attendance').get([school.session.id, first.id]);
     expect(after).toEqual({ ...before, status: 'present', note: null });
-    // Kept aside once, before the first local change of the row.
-    expect(await db.serverRows.count()).toBe(2);
-    expect(await db.outbox.count()).toBe(3);
+    // Both rows were created here: only the first change of each row records it, nothing is kept aside.
+    expect(await db.serverRows.count()).toBe(0);
+    const entries = await db.outbox.orderBy('seq').toArray();
+    expect(entries.map((e) => e.created)).toEqual([entries[0]!.targets, undefined, entries[2]!.targets]);
   });
 
   it('writes nothing when one change in the middle cannot be applied', async () => {
@@ -91,7 +93,8 @@ describe('mutateManyWith', () => {
 
     expect(await db.entity('attendance').count()).toBe(1);
     expect(await db.outbox.count()).toBe(1);
-    expect(await db.serverRows.count()).toBe(1);
+    expect((await db.outbox.toArray())[0]?.created).toHaveLength(1);
+    expect(await db.serverRows.count()).toBe(0);
   });
 
   it('validates every change first and names the one that is wrong', async () => {

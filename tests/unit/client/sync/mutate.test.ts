@@ -70,9 +70,12 @@ describe('mutate', () => {
     const row = await db.entity('attendance').get([args.sessionId, args.personId]);
     expect(row).toMatchObject({ status: 'absent', note: null });
     expect(await db.outbox.count()).toBe(2);
-    // The row keeps its identity across marks; the server value was captured once, before the first local change.
-    expect((await db.serverRows.toArray()).map((r) => r.row)).toEqual([null]);
-    expect((await db.outbox.toArray())[0]?.id).toBe(first.id);
+    // The row keeps its identity across marks. The server had no such row: the first change records that it created
+    // it, the second (the row exists by then) neither keeps the local row aside as the server's nor claims it.
+    expect(await db.serverRows.count()).toBe(0);
+    const entries = await db.outbox.orderBy('seq').toArray();
+    expect(entries.map((e) => e.created)).toEqual([entries[0]!.targets, undefined]);
+    expect(entries[0]?.id).toBe(first.id);
   });
 
   it('leaves neither the local change nor the outbox entry when the outbox write fails inside the transaction', async () => {
