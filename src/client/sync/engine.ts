@@ -66,6 +66,8 @@ export interface SyncEngineOptions {
   pullLimit?: number;
   intervalMs?: number;
   debounceMs?: number;
+  /** The longest a burst of changes may hold the sync back. */
+  maxDebounceMs?: number;
   backoff?: BackoffPolicy;
 }
 
@@ -126,6 +128,8 @@ export class SyncEngine {
   private readonly pullLimit: number;
   private readonly intervalMs: number;
   private readonly debounceMs: number;
+  private readonly maxDebounceMs: number;
+  private burstStartedAt = 0;
   private readonly backoff: BackoffPolicy;
 
   private status: SyncStatus;
@@ -156,6 +160,7 @@ export class SyncEngine {
     this.pullLimit = options.pullLimit ?? DEFAULT_PULL_LIMIT;
     this.intervalMs = options.intervalMs ?? 60_000;
     this.debounceMs = options.debounceMs ?? 3_000;
+    this.maxDebounceMs = Math.max(this.debounceMs, options.maxDebounceMs ?? 5_000);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.status = {
       online: this.isOnline(),
@@ -245,11 +250,15 @@ export class SyncEngine {
    */
   notifyLocalChange(): void {
     const burstStarts = this.debounceTimer === null;
+    if (burstStarts) this.burstStartedAt = this.now();
     if (this.debounceTimer !== null) this.timers.clearTimeout(this.debounceTimer);
+    // Each change pushes the sync back by debounceMs, but never past maxDebounceMs from the first change of a burst:
+    // a teacher tapping through a whole school online must not grow the outbox (and every query over it) for minutes.
+    const delay = Math.max(0, Math.min(this.debounceMs, this.burstStartedAt + this.maxDebounceMs - this.now()));
     this.debounceTimer = this.timers.setTimeout(() => {
       this.debounceTimer = null;
       void this.syncNow();
-    }, this.debounceMs);
+    }, delay);
     if (burstStarts || !this.isOnline()) void this.options.requestBackgroundSync?.().catch(() => undefined);
   }
 

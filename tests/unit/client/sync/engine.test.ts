@@ -377,6 +377,18 @@ describe('sync engine', () => {
     await vi.waitFor(async () => expect(await db.outbox.count()).toBe(0));
   });
 
+  it('never holds a long burst of changes back more than 5 s from its first change', async () => {
+    const { engine, timers } = makeEngine(db, server, { now });
+    const delays: number[] = [];
+    for (let second = 0; second < 8; second++) {
+      engine.notifyLocalChange();
+      delays.push(...[...timers.pending.values()].map((t) => t.ms));
+      clock += 1_000;
+    }
+    // 3 s after each change at first, then only what is left of the 5 s since the burst began, then at once.
+    expect(delays).toEqual([3_000, 3_000, 3_000, 2_000, 1_000, 0, 0, 0]);
+  });
+
   it('does nothing offline and syncs when the online event comes', async () => {
     const events = new EventTarget();
     await mark(teacher, 0, 'present');
