@@ -1,3 +1,4 @@
+import { unitsAbove } from '../../shared/domain/org-tree';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
@@ -71,10 +72,7 @@ export class OrgTree {
    * (activity types, requirements, school years, unit-wide sessions, libraries) apply to it.
    */
   streamsAbove(schoolId: string): string[] {
-    const out = new Set(this.ancestorsOrSelf(schoolId));
-    const cluster = this.nodes.get(schoolId)?.clusterId;
-    if (cluster) for (const a of this.ancestorsOrSelf(cluster)) out.add(a);
-    return [...out];
+    return [schoolId, ...unitsAbove(schoolId, this.nodes)];
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ActivityType, Requirement, Session } from '../domain/activities';
 import type { SchoolLevel, SchoolYear, Unit } from '../domain/org';
 import type { Class } from '../domain/people';
+import { unitsAbove } from '../domain/org-tree';
 import { hanoiDate, type LocalDate } from '../time';
 
 /**
@@ -20,22 +21,8 @@ export interface SchoolContext {
  */
 export function schoolContextFromUnits(schoolId: string, units: Unit[]): SchoolContext {
   const byId = new Map(units.map((u) => [u.id, u]));
-  const chainAbove = (start: string | null, out: string[]): void => {
-    let cur = start;
-    while (cur && !out.includes(cur)) {
-      const unit = byId.get(cur);
-      if (!unit) break;
-      out.push(cur);
-      cur = unit.parentId;
-    }
-  };
   const school = byId.get(schoolId);
-  const above: string[] = [];
-  if (school) {
-    chainAbove(school.parentId, above);
-    chainAbove(school.clusterId, above);
-  }
-  const frozen = Object.freeze([...above]);
+  const frozen = Object.freeze(unitsAbove(schoolId, byId));
   return { id: schoolId, schoolLevel: school?.schoolLevel ?? null, unitsAbove: () => [...frozen] };
 }
 

@@ -1,5 +1,9 @@
 import type { RoleGrant } from '../../../shared/auth';
 import type { Session, Unit } from '../../../shared/domain';
+import { unitsAbove } from '../../../shared/domain/org-tree';
+
+// Callers across the client find the tree walk here with the other scope rules.
+export { unitsAbove };
 
 /** A school whose sessions the user works with, and the units whose unit-wide sessions it joins. */
 export interface SchoolScope {
@@ -7,27 +11,6 @@ export interface SchoolScope {
   schoolName: string | null;
   /** The school's ancestors in the management tree, its cluster and the cluster's ancestors. */
   unitIds: string[];
-}
-
-/**
- * The units above a unit: its parents up to the root, its cluster (the second roll-up axis) and the cluster's
- * parents. A commune-wide or cluster-wide session (schoolId null) is held at every school under its scope unit.
- */
-export function unitsAbove(unitId: string, byId: ReadonlyMap<string, Unit>): string[] {
-  const out = new Set<string>();
-  const climb = (start: string | null): void => {
-    let id = start;
-    // The tree is data from the server: a cycle in it must not hang the tablet.
-    while (id !== null && !out.has(id)) {
-      out.add(id);
-      id = byId.get(id)?.parentId ?? null;
-    }
-  };
-  const unit = byId.get(unitId);
-  climb(unit?.parentId ?? null);
-  climb(unit?.clusterId ?? null);
-  out.delete(unitId);
-  return [...out];
 }
 
 /**
