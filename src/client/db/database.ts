@@ -3,6 +3,8 @@ import type { EntityName, EntityRow } from '../../shared/sync/wire';
 import {
   DB_NAME,
   STORES_V1,
+  STORES_V2,
+  BOOKKEEPING_TABLES,
   type CursorRow,
   type DeviceAccount,
   type MetaRow,
@@ -26,6 +28,7 @@ export class TruongAnDb extends Dexie {
   constructor(name: string = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
     this.version(1).stores(STORES_V1);
+    this.version(2).stores(STORES_V2);
   }
 
   /** The table of a pulled entity, typed by its contract name. */
@@ -35,13 +38,11 @@ export class TruongAnDb extends Dexie {
 
   /** Every entity table, for transactions that apply a pull page. */
   entityTables(): Table[] {
-    return (Object.keys(STORES_V1) as (keyof typeof STORES_V1)[])
+    return (Object.keys(STORES_V2) as (keyof typeof STORES_V2)[])
       .filter((t) => !BOOKKEEPING_TABLES.has(t))
       .map((t) => this.table(t));
   }
 }
-
-const BOOKKEEPING_TABLES = new Set<string>(['outbox', 'serverRows', 'cursors', 'accounts', 'meta']);
 
 let current: TruongAnDb | null = null;
 

@@ -32,6 +32,31 @@ export const STORES_V1 = {
   meta: 'key',
 } as const;
 
+/**
+ * Version 2 (not yet shipped while this comment stands: its lines may still change). Adds the drill's per-class
+ * headcounts and the consent records (pulled entities), the file queue (evidence photos and signatures waiting
+ * to upload, bytes kept as ArrayBuffers: Safari cannot keep Blobs in IndexedDB reliably) and the index of
+ * materials saved for offline use (bytes in the Cache API).
+ */
+export const STORES_V2 = {
+  ...STORES_V1,
+  drillHeadcount: 'id, sessionId, schoolId, [sessionId+classId]',
+  consent: 'id, personId, schoolId',
+  files: 'sha256, userId, state',
+  offlineMaterials: 'materialId, sha256, lastUsedAt',
+} as const;
+
+/** Tables of the device's own bookkeeping, not pulled entities. */
+export const BOOKKEEPING_TABLES = new Set<string>([
+  'outbox',
+  'serverRows',
+  'cursors',
+  'accounts',
+  'meta',
+  'files',
+  'offlineMaterials',
+]);
+
 export type OutboxState = 'pending' | 'rejected';
 
 export interface OutboxEntry {
