@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, ref } from 'vue';
-import type { TruongAnDb } from '../../../../src/client/db/database';
-import { STORES_V1 } from '../../../../src/client/db/schema';
+import Dexie from 'dexie';
+import { TruongAnDb as TruongAnDatabase, type TruongAnDb } from '../../../../src/client/db/database';
+import { STORES_V1, STORES_V2 } from '../../../../src/client/db/schema';
 import { useLiveQuery } from '../../../../src/client/db/live';
 import { attendanceOfSession } from '../../../../src/client/db/repositories/attendance';
 import { peopleOfSchool, studentsOfClass } from '../../../../src/client/db/repositories/people';
@@ -33,7 +34,32 @@ describe('device database and repositories', () => {
     for (const entity of ENTITY_NAMES) expect(names).toContain(entity);
     expect(Object.keys(STORES_V1)).toEqual(expect.arrayContaining(['outbox', 'cursors', 'accounts', 'meta']));
     expect(db.table('attendance').schema.primKey.keyPath).toEqual(['sessionId', 'personId']);
-    expect(db.verno).toBe(1);
+    expect(db.verno).toBe(2);
+  });
+
+  it('upgrades a version 1 database to version 2 with its outbox and rows intact', async () => {
+    const name = `upgrade-${randomUUID()}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores(STORES_V1);
+    await v1.table('outbox').add({
+      id: 'm1',
+      userId: 'u1',
+      name: 'attendance.mark',
+      args: {},
+      clientTime: '2026-01-01T00:00:00Z',
+      state: 'pending',
+      attempts: 0,
+      targets: ['attendance:s:p'],
+    });
+    await v1.table('meta').put({ key: 'clientId', value: 'device-1' });
+    v1.close();
+    const upgraded = new TruongAnDatabase(name);
+    await upgraded.open();
+    expect(upgraded.verno).toBe(2);
+    expect(await upgraded.outbox.count()).toBe(1);
+    expect((await upgraded.meta.get('clientId'))?.value).toBe('device-1');
+    expect(upgraded.tables.map((t) => t.name)).toEqual(expect.arrayContaining(Object.keys(STORES_V2)));
+    await upgraded.delete();
   });
 
   it('keeps one client id per device', async () => {
