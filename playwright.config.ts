@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-const PORT = 18280;
+// E2E_PORT and E2E_CLIENT_DIR (a finished build, served as it is) let several runs share one machine.
+const PORT = Number(process.env.E2E_PORT ?? 18280);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /**
@@ -57,6 +58,7 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Empty means SQLite in DATA_DIR, whatever the calling shell exports.
       DATABASE_URL: '',
+      CLIENT_DIR: process.env.E2E_CLIENT_DIR ?? '',
     },
   },
 });

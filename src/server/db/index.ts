@@ -7,6 +7,7 @@ import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-sync-clients';
 import * as m003 from './migrations/003-plan';
+import * as m004 from './migrations/004-person-dates';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-sync-clients': m002,
   '003-plan': m003,
+  '004-person-dates': m004,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -74,6 +74,8 @@ export interface PersonTable extends Synced {
   class_id: string | null;
   role_tags: string;
   status: string;
+  joined_on: string | null;
+  left_on: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -131,6 +131,8 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
       roleTags: json(r.role_tags),
       studentIds: students.get(r.id) ?? [],
       status: r.status,
+      joinedOn: r.joined_on,
+      leftOn: r.left_on,
     }));
   },
   activityType: sync<'activityType'>((r) => ({

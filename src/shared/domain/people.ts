@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './ids';
+import { LocalDateSchema } from '../time';
 
 export const ClassSchema = z.object({
   id: IdSchema,
@@ -48,5 +49,11 @@ export const PersonSchema = z.object({
   /** For parents: the students of this school they are a parent of. */
   studentIds: z.array(IdSchema).max(20),
   status: z.enum(['active', 'left']),
+  /**
+   * Hà Nội dates the person joined and left the school; null when unknown (since before the records) or still
+   * there. Defaulted so that rows stored by an older app version still read.
+   */
+  joinedOn: LocalDateSchema.nullable().default(null),
+  leftOn: LocalDateSchema.nullable().default(null),
 });
 export type Person = z.infer<typeof PersonSchema>;

@@ -10,7 +10,7 @@ const cls = (name: string, grade: number, schoolId = school): Class => ({
 });
 const person = (fullName: string, kind: Person['kind'], extra: Partial<Person> = {}): Person => ({
   id: newId(), schoolId: school, kind, fullName, code: null, birthYear: null, sex: null, classId: null,
-  roleTags: [], studentIds: [], status: 'active', ...extra,
+  roleTags: [], studentIds: [], status: 'active', joinedOn: null, leftOn: null, ...extra,
 });
 
 describe('sessionRoster', () => {

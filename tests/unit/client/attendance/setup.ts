@@ -51,6 +51,8 @@ export function person(schoolId: string, kind: Person['kind'], fullName: string,
     roleTags: kind === 'staff' ? ['teacher'] : [],
     studentIds: [],
     status: 'active',
+    joinedOn: null,
+    leftOn: null,
   };
 }
 

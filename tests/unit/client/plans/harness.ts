@@ -68,6 +68,8 @@ export function makeWorld(): PlanWorld {
     roleTags,
     studentIds: [],
     status: 'active',
+    joinedOn: null,
+    leftOn: null,
   });
   const drill: ActivityType = {
     id: randomUUID(),

@@ -82,6 +82,8 @@ export function makeSchool(students = 3): School {
     roleTags: [],
     studentIds: [],
     status: 'active',
+    joinedOn: null,
+    leftOn: null,
   }));
   return { schoolId, session, people };
 }
