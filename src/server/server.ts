@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { hasAnyUnit, loadDemoData, type DemoLogin } from './demo/seed';
 
@@ -48,10 +48,4 @@ export function closeOnSignals(app: FastifyInstance): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-}
-
-// Started directly (node/tsx src/server/server.ts): listen with the environment's configuration.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const running = await startServer(loadConfig());
-  closeOnSignals(running.app);
 }

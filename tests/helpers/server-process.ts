@@ -10,6 +10,11 @@ export interface ServerProcessOptions {
   logLevel?: string;
   /** A built client other than dist/client (the server's CLIENT_DIR). */
   clientDir?: string;
+  /**
+   * Run the compiled server (`dist/server/main.mjs`, as `npm start` does; the caller builds it first with
+   * `buildServerIfStale`) instead of the sources under tsx: benchmarks measure what production runs.
+   */
+  compiled?: boolean;
 }
 
 /**
@@ -38,7 +43,8 @@ export class ServerProcess {
     if (this.options.databaseUrl) env.DATABASE_URL = this.options.databaseUrl;
     delete env.CLIENT_DIR;
     if (this.options.clientDir) env.CLIENT_DIR = this.options.clientDir;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/server.ts'], { cwd: ROOT, env, stdio: 'pipe' });
+    const args = this.options.compiled ? ['dist/server/main.mjs'] : ['--import', 'tsx', 'src/server/cli/main.ts'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'pipe' });
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));

@@ -1,14 +1,13 @@
 /**
- * `npm start`: build the client when the build is missing or older than its sources, then start the server
- * (migrations, demo data on the first run) and print where it is and how to sign in.
+ * The server's entry point, compiled to `dist/server/main.mjs` and run by `npm start` once prepare.ts has built what
+ * was stale (also runnable from source: `tsx src/server/cli/main.ts`): migrations, demo data on the first run, then
+ * listen and print where it is and how to sign in.
  */
 import { loadConfig } from '../config';
 import { closeOnSignals, startServer } from '../server';
-import { buildIfStale, CLIENT_DIR } from './build-if-stale';
+import { CLIENT_DIR } from './paths';
 
 const config = loadConfig();
-// A CLIENT_DIR given by the operator is a finished build: serve it as it is rather than rebuilding dist/client.
-if (config.clientDir === undefined) await buildIfStale();
 const { app, url, demoLogins } = await startServer(config, config.clientDir ?? CLIENT_DIR);
 closeOnSignals(app);
 
