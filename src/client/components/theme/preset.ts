@@ -33,6 +33,35 @@ export const TruongAnPreset = definePreset(Aura, {
           borderColor: '{surface.500}',
           placeholderColor: '{surface.600}',
         },
+        // Aura's muted text (slate-500) passes on white but not on the light grey and tinted panels pages use.
+        text: { mutedColor: '{surface.600}' },
+      },
+    },
+  },
+  components: {
+    // Secondary text and outlined buttons are slate-500: under 4.5:1 once they sit on a grey or tinted panel.
+    button: {
+      colorScheme: {
+        light: {
+          text: { secondary: { color: '{surface.700}' } },
+          outlined: { secondary: { color: '{surface.700}' } },
+        },
+      },
+    },
+    // Unselected options of a SelectButton are slate-500 on slate-100: 4.1:1, under AA.
+    togglebutton: {
+      colorScheme: { light: { root: { color: '{surface.600}' }, icon: { color: '{surface.600}' } } },
+    },
+    // Aura's message text is the 600 shade on the 50 shade (yellow: 2.9:1); the 800 shades read at 4.5:1 or more.
+    message: {
+      colorScheme: {
+        light: {
+          info: { color: '{blue.800}', simple: { color: '{blue.800}' }, outlined: { color: '{blue.800}' } },
+          success: { color: '{green.800}', simple: { color: '{green.800}' }, outlined: { color: '{green.800}' } },
+          warn: { color: '{yellow.800}', simple: { color: '{yellow.800}' }, outlined: { color: '{yellow.800}' } },
+          error: { color: '{red.800}', simple: { color: '{red.800}' }, outlined: { color: '{red.800}' } },
+          secondary: { color: '{surface.700}', simple: { color: '{surface.700}' }, outlined: { color: '{surface.700}' } },
+        },
       },
     },
   },
