@@ -37,7 +37,8 @@ export default defineConfig({
       srcDir: 'src/client/pwa',
       filename: 'sw.ts',
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,woff,woff2,webmanifest}'],
+        // mjs: the pdf.js worker (features/materials/PdfViewer.vue), so PDFs open offline.
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,woff,woff2,webmanifest}'],
         maximumFileSizeToCacheInBytes: 5 * 1024 * 1024,
       },
     }),

@@ -13,6 +13,7 @@ import { useSessionStore } from './stores/session';
 import { TruongAnPreset, DARK_MODE_SELECTOR } from './components/theme/preset';
 import { STARTUP_ERROR } from './components/layout/startup';
 import { requestPersistentStorage } from './pwa/storage';
+import { startMaterialPrefetch } from './features/materials/offline-runtime';
 
 async function start(): Promise<void> {
   const app = createApp(App);
@@ -58,6 +59,8 @@ async function start(): Promise<void> {
   app.mount('#app');
 
   void requestPersistentStorage().catch(() => false);
+  // Materials of upcoming sessions are fetched for offline use after each sync (features/materials).
+  startMaterialPrefetch();
 }
 
 void start();

@@ -5,6 +5,9 @@ import SignInPage from './features/auth/SignInPage.vue';
 import HomePage from './features/home/HomePage.vue';
 import SessionsPage from './features/attendance/SessionsPage.vue';
 import AttendancePage from './features/attendance/AttendancePage.vue';
+import MinutesPage from './features/attendance/MinutesPage.vue';
+import CommitmentPage from './features/commitments/CommitmentPage.vue';
+import DrillPage from './features/drill/DrillPage.vue';
 import NotFoundPage from './components/layout/NotFoundPage.vue';
 import SettingsPage from './features/settings/SettingsPage.vue';
 import NeedsAttentionPage from './features/sync/NeedsAttentionPage.vue';
@@ -15,6 +18,20 @@ import SessionFormPage from './features/plans/SessionFormPage.vue';
 import ProposalPage from './features/plans/ProposalPage.vue';
 import ActivityTypesPage from './features/admin/ActivityTypesPage.vue';
 import RequirementsPage from './features/admin/RequirementsPage.vue';
+import MaterialsLibraryPage from './features/materials/MaterialsLibraryPage.vue';
+import MaterialViewerPage from './features/materials/MaterialViewerPage.vue';
+import MaterialUploadPage from './features/materials/MaterialUploadPage.vue';
+import ReportsPage from './features/reports/ReportsPage.vue';
+import ReportDetailPage from './features/reports/ReportDetailPage.vue';
+import ReportPrintPage from './features/reports/ReportPrintPage.vue';
+import SchoolCoveragePage from './features/coverage/SchoolCoveragePage.vue';
+import UnitCoveragePage from './features/coverage/UnitCoveragePage.vue';
+import SchoolDrillDownPage from './features/coverage/SchoolDrillDownPage.vue';
+import RosterPage from './features/org/RosterPage.vue';
+import OrgUnitsPage from './features/org/OrgUnitsPage.vue';
+import AccountsPage from './features/org/AccountsPage.vue';
+import ChangePasswordPage from './features/org/ChangePasswordPage.vue';
+import ImportPage from './features/roster/ImportPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -49,6 +66,19 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
         component: AttendancePage,
         meta: { titleKey: 'attendance.sheet.title' },
       },
+      {
+        path: '/buoi/:sessionId/cam-ket',
+        name: 'commitments',
+        component: CommitmentPage,
+        meta: { titleKey: 'commitments.title' },
+      },
+      {
+        path: '/buoi/:sessionId/bien-ban',
+        name: 'session-minutes',
+        component: MinutesPage,
+        meta: { titleKey: 'commitments.minutes.title' },
+      },
+      { path: '/buoi/:sessionId/dien-tap', name: 'drill', component: DrillPage, meta: { titleKey: 'drill.title' } },
       { path: '/cai-dat', name: 'settings', component: SettingsPage, meta: { titleKey: 'settings.title' } },
       {
         path: '/can-xu-ly',
@@ -83,7 +113,41 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
       },
       { path: '/lich', name: 'calendar', component: CalendarPage, meta: { titleKey: 'calendar.title' } },
       { path: '/can-lam', name: 'due', component: DuePage, meta: { titleKey: 'due.title' } },
+      { path: '/tai-lieu', name: 'materials', component: MaterialsLibraryPage, meta: { titleKey: 'materials.library.title' } },
+      {
+        path: '/tai-lieu/tai-len',
+        name: 'material-upload',
+        component: MaterialUploadPage,
+        meta: { titleKey: 'files.upload.title' },
+      },
+      { path: '/tai-lieu/:id', name: 'material-view', component: MaterialViewerPage, meta: { titleKey: 'materials.viewer.title' } },
       { path: '/ke-hoach/in', name: 'plan-print', component: PrintPlanPage, meta: { titleKey: 'exports.titleNoYear' } },
+      { path: '/bao-phu', name: 'coverage', component: SchoolCoveragePage, meta: { titleKey: 'coverage.title' } },
+      {
+        path: '/bao-phu/don-vi/:unitId?',
+        name: 'coverage-unit',
+        component: UnitCoveragePage,
+        meta: { titleKey: 'coverage.navUnit' },
+      },
+      {
+        path: '/bao-phu/truong/:schoolId',
+        name: 'coverage-school',
+        component: SchoolDrillDownPage,
+        meta: { titleKey: 'coverage.navUnit' },
+      },
+      { path: '/bao-cao', name: 'reports', component: ReportsPage, meta: { titleKey: 'reports.title' } },
+      { path: '/bao-cao/:id', name: 'report', component: ReportDetailPage, meta: { titleKey: 'reports.title' } },
+      {
+        path: '/bao-cao/:id/in',
+        name: 'report-print',
+        component: ReportPrintPage,
+        meta: { bare: true, titleKey: 'reports.title' },
+      },
+      { path: '/danh-sach', name: 'roster', component: RosterPage, meta: { titleKey: 'org.roster.title' } },
+      { path: '/danh-sach/nhap', name: 'roster-import', component: ImportPage, meta: { titleKey: 'rosterImport.title' } },
+      { path: '/quan-tri/don-vi', name: 'admin-units', component: OrgUnitsPage, meta: { titleKey: 'org.units.title' } },
+      { path: '/quan-tri/tai-khoan', name: 'admin-accounts', component: AccountsPage, meta: { titleKey: 'org.accounts.title' } },
+      { path: '/doi-mat-khau', name: 'change-password', component: ChangePasswordPage, meta: { titleKey: 'org.password.title' } },
       {
         path: '/:pathMatch(.*)*',
         name: 'not-found',
@@ -100,6 +164,8 @@ export function createAppRouter(history: RouterHistory = createWebHistory()): Ro
       return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
     }
     if (to.name === 'sign-in' && session.isSignedIn) return { name: 'home' };
+    // An account signed in with an initial (or reset) password sets its own before anything else.
+    if (session.user?.mustChangePassword && !to.meta.public && to.name !== 'change-password') return { name: 'change-password' };
     return true;
   });
 

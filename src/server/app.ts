@@ -15,6 +15,15 @@ import { authRoutes } from './routes/auth';
 import { syncRoutes } from './routes/sync';
 import { calendarRoutes } from './routes/calendar';
 import { dueRoutes } from './routes/due';
+import { coverageRoutes } from './routes/coverage';
+import { filesRoutes } from './routes/files';
+import { attendanceRoutes } from './routes/attendance';
+import { materialRoutes } from './routes/materials';
+import { reportRoutes } from './routes/reports';
+import { importRoutes } from './routes/imports';
+import { orgRoutes } from './routes/org';
+import { accountRoutes } from './routes/accounts';
+import { personRoutes } from './routes/persons';
 
 /** What routes and services share: built once per app. */
 export interface AppContext {
@@ -75,7 +84,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.header('x-request-id', request.id);
   });
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    // A route that set its own caching keeps it (content-addressed files are immutable); every other answer is no-store.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
 
   registerErrorHandler(app);
@@ -87,6 +97,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   syncRoutes(app);
   calendarRoutes(app);
   dueRoutes(app);
+  coverageRoutes(app);
+  filesRoutes(app);
+  attendanceRoutes(app);
+  materialRoutes(app);
+  reportRoutes(app);
+  importRoutes(app);
+  orgRoutes(app);
+  accountRoutes(app);
+  personRoutes(app);
 
   await registerStatic(app, options.clientDir ?? '');
   return app;

@@ -10,6 +10,8 @@ const EnvSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   /** A built client to serve instead of dist/client (a release unpacked elsewhere, or a test's own build). */
   CLIENT_DIR: z.string().optional(),
+  /** Per uploader: the sizes of the distinct material files they uploaded, in MB. */
+  UPLOAD_QUOTA_MB: z.coerce.number().positive().default(5000),
 });
 
 export interface Config {
@@ -21,6 +23,8 @@ export interface Config {
   tokenTtlMs: number;
   /** Where the built PWA is; unset means the checkout's dist/client. */
   clientDir?: string | undefined;
+  /** Bytes of material files one uploader may store (UPLOAD_QUOTA_MB); unset means the default 5000 MB. */
+  uploadQuotaBytes?: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3600_000,
     clientDir: e.CLIENT_DIR || undefined,
+    uploadQuotaBytes: e.UPLOAD_QUOTA_MB * 1024 * 1024,
   };
 }

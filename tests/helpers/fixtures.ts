@@ -7,6 +7,10 @@ import { hashPassword } from '../../src/server/auth/passwords';
 import { hashToken } from '../../src/server/auth/auth-service';
 import { newId } from '../../src/shared/domain/ids';
 import type { Role } from '../../src/shared/auth';
+import { createFixtureMaterials, type FixtureMaterials } from './material-files';
+import { createFixtureReports, type FixtureReports } from './report-fixtures';
+import { createFixtureOrg, type FixtureOrg } from './org-fixtures';
+import { createFixtureImports, type FixtureImports } from './import-fixtures';
 
 /**
  * A small organisation for server tests, independent of the demo data:
@@ -37,6 +41,14 @@ export interface Fixture {
   users: Record<FixtureUser, string>;
   /** username → the secret token of the user's iCalendar feed (GET /api/calendar/feed/:token). */
   calendarFeeds: Record<FixtureUser, string>;
+  /** Material ids: school A's own and one in the department's library (tests/helpers/material-files.ts). */
+  materials: FixtureMaterials;
+  /** Report ids of school A (tests/helpers/report-fixtures.ts). */
+  reports: FixtureReports;
+  /** Erasable people and a spare staff account of school A (tests/helpers/org-fixtures.ts). */
+  org: FixtureOrg;
+  /** A roster import of school A waiting for confirmation (tests/helpers/import-fixtures.ts). */
+  imports: FixtureImports;
 }
 
 export type FixtureUser =
@@ -276,6 +288,10 @@ export async function createFixture(db: Kysely<Database>, studentsPerSchool = 5)
         .values({ id: id(), user_id: uid, token_hash: hashToken(token), created_at: now(), revoked_at: null })
         .execute();
     }
-    return { ...f, classes, students, staff, sessions, users, calendarFeeds };
+    const materials = await createFixtureMaterials(trx, f, users.officerDept);
+    const reports = await createFixtureReports(trx, f, users.principalA);
+    const org = await createFixtureOrg(trx, f, Object.keys(users), passwordHash);
+    const imports = await createFixtureImports(trx, f, users.principalA);
+    return { ...f, classes, students, staff, sessions, users, calendarFeeds, materials, reports, org, imports };
   });
 }

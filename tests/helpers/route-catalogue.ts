@@ -4,6 +4,10 @@ import { expect } from 'vitest';
 import { newId } from '../../src/shared/domain/ids';
 import { SCHEMA_VERSION } from '../../src/shared/sync/wire';
 import { PASSWORD, type Fixture, type FixtureUser } from './fixtures';
+import { ORG_ROUTES } from './org-routes';
+import { COVERAGE_ROUTES } from './coverage-routes';
+import { IMPORT_ROUTES } from './import-routes';
+import { storeFile, tinyPdf } from './material-files';
 
 /**
  * Every HTTP route of the server, with what each fixture user may do on it. The access matrix, the malformed-input
@@ -188,6 +192,47 @@ function dueMalformed(): MalformedCase[] {
     { name: 'extra-long unit id', request: () => ({ url: `/api/due?unitId=${longString(5000)}` }), fields: ['unitId'] },
   ];
 }
+
+/** A material for a library, on a PDF already in the file store (tests/helpers/material-files.ts). */
+const newMaterial = (ownerUnitId: string, schoolId: string | null) => ({
+  sha256: storeFile(tinyPdf('catalogue')),
+  title: 'Tài liệu tuyên truyền an toàn giao thông',
+  ownerUnitId,
+  schoolId,
+  tags: ['atgt'],
+});
+
+/** A draft report body for PUT /api/reports/:id. */
+const reportDraft = (unitId: string, schoolYearId: string, kind: 'term1' | 'year' = 'term1') => ({
+  unitId,
+  schoolYearId,
+  kind,
+  notableResults: 'Tập thể lớp 5A1 đạt thành tích xuất sắc trong diễn tập PCCC',
+});
+
+/** Bad queries of GET /api/reports. */
+function reportListMalformed(): MalformedCase[] {
+  return [
+    { name: 'no unit', request: () => ({ url: '/api/reports?' }), fields: ['unitId'] },
+    {
+      name: 'ids that are not UUIDs',
+      request: () => ({ url: '/api/reports?unitId=phuong-a&schoolYearId=2025-2026' }),
+      fields: ['unitId', 'schoolYearId'],
+    },
+  ];
+}
+
+/** 64 random hex digits: the hash of a file nobody has. */
+const randomSha256 = () => (newId() + newId()).replace(/-/g, '').slice(0, 64);
+
+/** The announcement of a file upload (POST /api/files/uploads) of a fresh, unknown file. */
+const announceFile = (purpose: 'evidence' | 'material') => ({
+  sha256: randomSha256(),
+  size: 1000,
+  mime: purpose === 'evidence' ? 'image/jpeg' : 'application/pdf',
+  name: purpose === 'evidence' ? 'anh-dien-tap.jpg' : 'tai-lieu.pdf',
+  purpose,
+});
 
 interface PushResult {
   id: string;
@@ -474,6 +519,371 @@ export const ROUTES: RouteEntry[] = [
     },
     malformed: dueMalformed(),
   },
+  {
+    // Disagreeing attendance marks of a session at school A: its principal (and an admin), online.
+    method: 'GET',
+    path: '/api/sessions/:id/disagreements',
+    request: ({ f }) => ({ url: `/api/sessions/${f.sessions.A}/disagreements` }),
+    expect: only('principalA', 'admin'),
+    check: (res, { f }) => expect((res.json() as { sessionId: string }).sessionId).toBe(f.sessions.A),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/sessions/${f.sessions.A}/disagreements` }),
+      nonexistent: () => ({ url: `/api/sessions/${newId()}/disagreements` }),
+    },
+    malformed: [
+      { name: 'id that is not a UUID', request: () => ({ url: '/api/sessions/buoi-1/disagreements' }), fields: ['id'] },
+    ],
+  },
+  // Material library (materials helper, issue #6). The fixture has school A's own material and one in the Sở library.
+  {
+    method: 'GET',
+    path: '/api/materials',
+    request: () => ({ url: '/api/materials?limit=200' }),
+    // Everyone may search; what they find is limited to their libraries (checked below).
+    expect: everyone('allow'),
+    check: (res, { f, user }) => {
+      const { items } = res.json() as { items: { id: string; schoolId: string | null }[] };
+      const readable = new Set(user === 'trainer' ? [] : schoolsInScope(f, user));
+      for (const m of items) if (m.schoolId !== null) expect(readable, `${user} found a material of ${m.schoolId}`).toContain(m.schoolId);
+      const ids = items.map((m) => m.id);
+      if (user !== 'nobody') expect(ids).toContain(f.materials.department);
+      expect(ids.includes(f.materials.A)).toBe(readable.has(f.schoolA));
+    },
+    malformed: [
+      {
+        name: 'bad filters',
+        request: () => ({ url: '/api/materials?activityTypeId=atgt&limit=0&offset=-1' }),
+        fields: ['activityTypeId', 'limit', 'offset'],
+      },
+      { name: 'extra-long query', request: () => ({ url: `/api/materials?q=${longString(201)}` }), fields: ['q'] },
+    ],
+  },
+  {
+    // A school's own material: only who reads that school's data.
+    method: 'GET',
+    path: '/api/materials/:id',
+    request: ({ f }) => ({ url: `/api/materials/${f.materials.A}` }),
+    expect: only('teacherA', 'principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'teacherB',
+      outOfScope: (f) => ({ url: `/api/materials/${f.materials.A}` }),
+      nonexistent: () => ({ url: `/api/materials/${newId()}` }),
+    },
+    malformed: [{ name: 'id that is not a UUID', request: () => ({ url: '/api/materials/tai-lieu-1' }), fields: ['id'] }],
+  },
+  {
+    // The same route, the Sở library: everyone with a role under the department.
+    method: 'GET',
+    path: '/api/materials/:id',
+    request: ({ f }) => ({ url: `/api/materials/${f.materials.department}` }),
+    expect: { ...everyone('allow'), nobody: 'deny' },
+  },
+  {
+    // Publishing into school A's own library: its principal and the officers covering it; never a teacher.
+    method: 'POST',
+    path: '/api/materials',
+    jsonBody: true,
+    bodyLimit: 64 * 1024,
+    request: ({ f }) => ({ url: '/api/materials', payload: newMaterial(f.schoolA, f.schoolA) }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: '/api/materials', payload: newMaterial(f.schoolA, f.schoolA) }),
+      nonexistent: () => {
+        const school = newId();
+        return { url: '/api/materials', payload: newMaterial(school, school) };
+      },
+    },
+    malformed: [
+      { name: 'missing fields', request: () => ({ url: '/api/materials', payload: {} }), fields: ['sha256', 'title', 'ownerUnitId'] },
+      {
+        name: 'wrong types',
+        request: () => ({ url: '/api/materials', payload: { sha256: 'ABC', title: 7, ownerUnitId: 'so-gd', tags: 'atgt' } }),
+        fields: ['sha256', 'title', 'ownerUnitId', 'tags'],
+      },
+      {
+        name: 'extra-long title',
+        request: (f) => ({ url: '/api/materials', payload: { ...newMaterial(f.department, null), title: longString(301) } }),
+        fields: ['title'],
+      },
+    ],
+  },
+  {
+    // The same route, the Sở library: department officers and trainers granted there (and admins); no teacher.
+    method: 'POST',
+    path: '/api/materials',
+    bodyLimit: 64 * 1024,
+    request: ({ f }) => ({ url: '/api/materials', payload: newMaterial(f.department, null) }),
+    expect: only('officerDept', 'trainer', 'admin'),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/materials/:id',
+    jsonBody: true,
+    bodyLimit: 64 * 1024,
+    request: ({ f }) => ({ url: `/api/materials/${f.materials.A}`, payload: { title: 'Nội quy an toàn (sửa)', tags: ['pccc'] } }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/materials/${f.materials.A}`, payload: { title: 'x' } }),
+      nonexistent: () => ({ url: `/api/materials/${newId()}`, payload: { title: 'x' } }),
+    },
+    malformed: [
+      { name: 'nothing to change', request: (f) => ({ url: `/api/materials/${f.materials.A}`, payload: {} }), fields: ['(body)'] },
+      {
+        name: 'wrong types',
+        request: (f) => ({ url: `/api/materials/${f.materials.A}`, payload: { title: '', tags: [1] } }),
+        fields: ['title', 'tags.0'],
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/materials/:id/versions',
+    jsonBody: true,
+    bodyLimit: 4096,
+    request: ({ f, user }) => ({ url: `/api/materials/${f.materials.A}/versions`, payload: { sha256: storeFile(tinyPdf(`v-${user}`)) } }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/materials/${f.materials.A}/versions`, payload: { sha256: storeFile(tinyPdf('probe')) } }),
+      nonexistent: () => ({ url: `/api/materials/${newId()}/versions`, payload: { sha256: storeFile(tinyPdf('probe')) } }),
+    },
+    malformed: [
+      { name: 'missing sha256', request: (f) => ({ url: `/api/materials/${f.materials.A}/versions`, payload: {} }), fields: ['sha256'] },
+      {
+        name: 'sha256 not hex',
+        request: (f) => ({ url: `/api/materials/${f.materials.A}/versions`, payload: { sha256: 'z'.repeat(64) } }),
+        fields: ['sha256'],
+      },
+    ],
+  },
+  {
+    // Archiving (listed last: the material leaves the library for the entries after it).
+    method: 'DELETE',
+    path: '/api/materials/:id',
+    request: ({ f }) => ({ url: `/api/materials/${f.materials.A}` }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/materials/${f.materials.A}` }),
+      nonexistent: () => ({ url: `/api/materials/${newId()}` }),
+    },
+    malformed: [{ name: 'id that is not a UUID', request: () => ({ url: '/api/materials/tai-lieu-1' }), fields: ['id'] }],
+  },
+  // Reports (coverage-ui, issue #7): term and year-end reports of school A and of commune A.
+  {
+    // A unit's reports and those under it: officers covering it; drafts below stay with their sender.
+    method: 'GET',
+    path: '/api/reports',
+    request: ({ f }) => ({ url: `/api/reports?unitId=${f.communeA}&schoolYearId=${f.schoolYear}` }),
+    expect: only('officerCommuneA', 'officerDept', 'admin'),
+    check: (res, { f, user }) => {
+      const { reports } = res.json() as { reports: { id: string; unitId: string; status: string }[] };
+      for (const r of reports) expect([f.communeA, f.schoolA], `${user} listed a report of ${r.unitId}`).toContain(r.unitId);
+      expect(reports.map((r) => r.id)).toContain(f.reports.submittedA);
+      if (user !== 'admin') expect(reports.map((r) => r.id)).not.toContain(f.reports.draftA);
+    },
+    scopeProbe: {
+      user: 'officerCommuneA',
+      outOfScope: (f) => ({ url: `/api/reports?unitId=${f.communeB}` }),
+      nonexistent: () => ({ url: `/api/reports?unitId=${newId()}` }),
+    },
+    malformed: reportListMalformed(),
+  },
+  {
+    // The same route for one school: its principal (not its teachers) and the officers above it.
+    method: 'GET',
+    path: '/api/reports',
+    request: ({ f }) => ({ url: `/api/reports?unitId=${f.schoolA}` }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    check: (res, { f }) => {
+      const { reports } = res.json() as { reports: { unitId: string }[] };
+      for (const r of reports) expect(r.unitId).toBe(f.schoolA);
+    },
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/reports?unitId=${f.schoolA}` }),
+      nonexistent: () => ({ url: `/api/reports?unitId=${newId()}` }),
+    },
+    malformed: reportListMalformed(),
+  },
+  {
+    // A school's draft: written by its principal (a fresh id each call creates a new draft).
+    method: 'PUT',
+    path: '/api/reports/:id',
+    jsonBody: true,
+    bodyLimit: 64 * 1024,
+    request: ({ f }) => ({ url: `/api/reports/${newId()}`, payload: reportDraft(f.schoolA, f.schoolYear) }),
+    expect: only('principalA', 'admin'),
+    check: (res, { f }) => {
+      const report = res.json() as { unitId: string; status: string; figures: { unitName: string } };
+      expect(res.statusCode).toBe(201);
+      expect(report).toMatchObject({ unitId: f.schoolA, status: 'draft', figures: { unitName: 'Trường Tiểu học A' } });
+    },
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/reports/${newId()}`, payload: reportDraft(f.schoolA, f.schoolYear) }),
+      nonexistent: (f) => ({ url: `/api/reports/${newId()}`, payload: reportDraft(newId(), f.schoolYear) }),
+    },
+    malformed: [
+      { name: 'missing fields', request: () => ({ url: `/api/reports/${newId()}`, payload: {} }), fields: ['unitId', 'schoolYearId', 'kind', 'notableResults'] },
+      {
+        name: 'wrong kind and too long a text',
+        request: (f) => ({
+          url: `/api/reports/${newId()}`,
+          payload: { ...reportDraft(f.schoolA, f.schoolYear), kind: 'term3', notableResults: longString(10_001) },
+        }),
+        fields: ['kind', 'notableResults'],
+      },
+      { name: 'an id that is not a UUID', request: (f) => ({ url: '/api/reports/bao-cao-1', payload: reportDraft(f.schoolA, f.schoolYear) }), fields: ['id'] },
+    ],
+  },
+  {
+    // A commune office's own report: the officers covering the commune.
+    method: 'PUT',
+    path: '/api/reports/:id',
+    jsonBody: true,
+    bodyLimit: 64 * 1024,
+    request: ({ f }) => ({ url: `/api/reports/${newId()}`, payload: reportDraft(f.communeA, f.schoolYear, 'year') }),
+    expect: only('officerCommuneA', 'officerDept', 'admin'),
+    malformed: [
+      {
+        name: 'wrong types',
+        request: (f) => ({ url: `/api/reports/${newId()}`, payload: { unitId: f.communeA, schoolYearId: 7, kind: null, notableResults: [] } }),
+        fields: ['schoolYearId', 'kind', 'notableResults'],
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/:id',
+    request: ({ f }) => ({ url: `/api/reports/${f.reports.submittedA}` }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/reports/${f.reports.submittedA}` }),
+      nonexistent: () => ({ url: `/api/reports/${newId()}` }),
+    },
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/reports/123' }), fields: ['id'] }],
+  },
+  {
+    method: 'GET',
+    path: '/api/reports/:id/xlsx',
+    request: ({ f }) => ({ url: `/api/reports/${f.reports.submittedA}/xlsx` }),
+    expect: only('principalA', 'officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    check: (res) => expect(res.headers['content-type']).toMatch(/spreadsheetml/),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/reports/${f.reports.submittedA}/xlsx` }),
+      nonexistent: () => ({ url: `/api/reports/${newId()}/xlsx` }),
+    },
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/reports/x/xlsx' }), fields: ['id'] }],
+  },
+  {
+    // draft → submitted by the school's principal; submitting again answers the report as it is.
+    method: 'POST',
+    path: '/api/reports/:id/submit',
+    bodyLimit: 1024,
+    request: ({ f }) => ({ url: `/api/reports/${f.reports.draftA}/submit` }),
+    expect: only('principalA', 'admin'),
+    check: (res) => expect((res.json() as { status: string }).status).toBe('submitted'),
+    scopeProbe: {
+      user: 'principalB',
+      outOfScope: (f) => ({ url: `/api/reports/${f.reports.draftA}/submit` }),
+      nonexistent: () => ({ url: `/api/reports/${newId()}/submit` }),
+    },
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/reports/x/submit' }), fields: ['id'] }],
+  },
+  {
+    // submitted → acknowledged by the level above (the commune office, the cluster, the Sở), never by the sender.
+    method: 'POST',
+    path: '/api/reports/:id/acknowledge',
+    bodyLimit: 1024,
+    request: ({ f }) => ({ url: `/api/reports/${f.reports.submittedA}/acknowledge` }),
+    expect: only('officerCommuneA', 'officerCluster', 'officerDept', 'admin'),
+    check: (res) => expect((res.json() as { status: string }).status).toBe('acknowledged'),
+    scopeProbe: {
+      user: 'principalA',
+      outOfScope: (f) => ({ url: `/api/reports/${f.reports.submittedA}/acknowledge` }),
+      nonexistent: () => ({ url: `/api/reports/${newId()}/acknowledge` }),
+    },
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/reports/x/acknowledge' }), fields: ['id'] }],
+  },
+  // File uploads (src/server/routes/files.ts). Announcing a file only records an upload: a random hash is enough.
+  {
+    // Evidence photos and signatures: the staff who record at a school (teachers, principals), and admins.
+    method: 'POST',
+    path: '/api/files/uploads',
+    jsonBody: true,
+    bodyLimit: 4096,
+    request: () => ({ url: '/api/files/uploads', payload: announceFile('evidence') }),
+    expect: only('teacherA', 'principalA', 'teacherB', 'principalB', 'teacherC', 'admin'),
+    check: (res) => expect(res.json()).toMatchObject({ offset: 0 }),
+    malformed: [
+      { name: 'missing fields', request: () => ({ url: '/api/files/uploads', payload: {} }), fields: ['sha256', 'size', 'mime', 'name', 'purpose'] },
+      {
+        name: 'wrong types and values',
+        request: () => ({
+          url: '/api/files/uploads',
+          payload: { sha256: 'abc', size: -1, mime: 7, name: '   ', purpose: 'virus' },
+        }),
+        fields: ['sha256', 'size', 'mime', 'name', 'purpose'],
+      },
+      {
+        name: 'extra-long strings',
+        request: () => ({ url: '/api/files/uploads', payload: { ...announceFile('evidence'), mime: longString(201), name: longString(256) } }),
+        fields: ['mime', 'name'],
+      },
+    ],
+  },
+  {
+    // The same route, a material file: principals, officers and trainers (never a teacher), and admins.
+    method: 'POST',
+    path: '/api/files/uploads',
+    bodyLimit: 4096,
+    request: () => ({ url: '/api/files/uploads', payload: announceFile('material') }),
+    expect: only('principalA', 'principalB', 'officerCommuneA', 'officerCluster', 'officerDept', 'trainer', 'admin'),
+  },
+  {
+    // An upload is its uploader's alone: anyone else's, like a made-up id, is not found.
+    method: 'GET',
+    path: '/api/files/uploads/:id',
+    request: () => ({ url: `/api/files/uploads/${newId()}` }),
+    expect: everyone('deny'),
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/files/uploads/x' }), fields: ['id'] }],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/files/uploads/:id',
+    // A chunk is at most 8 MiB, streamed (application/offset+octet-stream; JSON is refused).
+    bodyLimit: 8 * 1024 * 1024,
+    request: () => ({ url: `/api/files/uploads/${newId()}` }),
+    expect: everyone('deny'),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/files/uploads/:id',
+    request: () => ({ url: `/api/files/uploads/${newId()}` }),
+    expect: everyone('deny'),
+    malformed: [{ name: 'an id that is not a UUID', request: () => ({ url: '/api/files/uploads/x' }), fields: ['id'] }],
+  },
+  {
+    // A file no one may see (here: none stored with that hash) is not found for everyone; who may read a stored file is
+    // tested in tests/integration/server/files-upload.test.ts.
+    method: 'GET',
+    path: '/api/files/:sha256',
+    request: () => ({ url: `/api/files/${randomSha256()}` }),
+    expect: everyone('deny'),
+    malformed: [{ name: 'not a sha256', request: () => ({ url: '/api/files/ABC' }), fields: ['sha256'] }],
+  },
+  // Organisation, accounts and personal data (issue #8): tests/helpers/org-routes.ts.
+  ...ORG_ROUTES,
+  // Coverage (issue #7): tests/helpers/coverage-routes.ts.
+  ...COVERAGE_ROUTES,
+  // Roster imports (issue #8 item 1): tests/helpers/import-routes.ts.
+  ...IMPORT_ROUTES,
 ];
 
 /** The event UIDs of an iCalendar body (folded lines unfolded first). */

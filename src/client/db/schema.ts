@@ -133,4 +133,6 @@ export type MetaKey =
   | 'currentUserId'
   | 'updateRequired'
   // The last "what is due" answer a user saw for a unit and school year, kept for reading offline.
-  | `unitDue:${string}`;
+  | `unitDue:${string}`
+  // The last coverage answer (a unit's schools, or one school) a user saw for a period, kept for reading offline.
+  | `coverage:${string}`;

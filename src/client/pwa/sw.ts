@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BACKGROUND_SYNC_TAG, isSkipWaitingMessage, SYNC_MESSAGE } from './messages';
+import { answerFromMaterialCache, isMaterialFileRequest } from './material-files';
 
 /**
  * The service worker of Trường An. It caches the built app on the first online visit so that later visits start
@@ -22,6 +23,10 @@ cleanupOutdatedCaches();
 // Every page of the single-page app is index.html; the router draws the right page, online or not. /api is left
 // to the network even for a navigation (a JSON answer opened in a tab must not become the app).
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+
+// The one exception to "no /api from a cache": material files the page saved for offline use (materials-v1), with
+// range requests sliced from the cached copy so that a video seeks offline. See material-files.ts.
+registerRoute(({ url, request }) => isMaterialFileRequest(url, request, self.location.origin), answerFromMaterialCache);
 
 // No skipWaiting() on install: a new version waits until the user accepts it ("Có phiên bản mới — cập nhật"), so an
 // update never swaps the code under a teacher in the middle of marking attendance. vite-plugin-pwa's

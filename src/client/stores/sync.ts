@@ -6,12 +6,14 @@ import type { OutboxEntry } from '../db/schema';
 import type { SyncProblem, SyncStatus } from '../sync/engine';
 import { loadTranslator, syncMessage } from '../sync/messages';
 import { getRuntime } from '../sync/runtime';
+import { countPendingFiles } from '../files/file-queue';
 
 /** The sync status bar and the "Cần xử lý" list: everything here is display-ready or a plain count. */
 export const useSyncStore = defineStore('sync', () => {
   const runtime = getRuntime();
   const status = shallowRef<SyncStatus>(runtime.engine.getStatus());
   const pendingCount = ref(0);
+  const pendingFilesCount = ref(0);
   const needsAttentionCount = ref(0);
   const needsAttention = shallowRef<OutboxEntry[]>([]);
 
@@ -20,6 +22,7 @@ export const useSyncStore = defineStore('sync', () => {
       status.value = next;
     }),
     liveQuery(() => countPending(runtime.db)).subscribe({ next: (n) => (pendingCount.value = n) }),
+    liveQuery(() => countPendingFiles(runtime.db)).subscribe({ next: (n) => (pendingFilesCount.value = n) }),
     liveQuery(() => countRejected(runtime.db)).subscribe({ next: (n) => (needsAttentionCount.value = n) }),
     liveQuery(() => listRejected(runtime.db)).subscribe({ next: (list) => (needsAttention.value = list) }),
   ];
@@ -61,6 +64,7 @@ export const useSyncStore = defineStore('sync', () => {
     online,
     syncing,
     pendingCount,
+    pendingFilesCount,
     needsAttentionCount,
     needsAttention,
     lastSyncAt,

@@ -69,6 +69,11 @@ export interface SyncEngineOptions {
   /** The longest a burst of changes may hold the sync back. */
   maxDebounceMs?: number;
   backoff?: BackoffPolicy;
+  /**
+   * Uploads the device's queued files (src/client/files/file-queue.ts) with each user's usable token, after the push
+   * and pull of every sync. Null or absent: files are not this engine's job (tests of the outbox alone).
+   */
+  uploadFiles?: ((tokens: ReadonlyMap<string, string>) => Promise<unknown>) | null;
 }
 
 /** Why the last sync did not fully succeed; the store turns it into a sentence. */
@@ -355,6 +360,14 @@ export class SyncEngine {
       const current = userId ? accounts.get(userId) : undefined;
       if (tokenUsable(current, this.now())) await this.pull(deviceId, current, outcome);
       else if (current?.token && !current.needsReauth) await this.flagReauth(current, accounts);
+      // Files go after the rows: a photo's bytes must not hold back the marks and records waiting on the device.
+      if (this.options.uploadFiles) {
+        const tokens = new Map<string, string>();
+        for (const account of accounts.values()) {
+          if (tokenUsable(account, this.now())) tokens.set(account.userId, account.token);
+        }
+        await this.options.uploadFiles(tokens);
+      }
 
       const lastSyncAt = new Date(this.now()).toISOString();
       await setMeta('lastSyncAt', lastSyncAt, this.db);

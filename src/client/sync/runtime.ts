@@ -2,6 +2,7 @@ import { getApiClient, type ApiClient } from '../api';
 import { getDb, type TruongAnDb } from '../db/database';
 import type { CryptoDeps } from './accounts';
 import { SyncEngine, type SyncEngineOptions } from './engine';
+import { uploadPendingFiles } from '../files/file-queue';
 
 /**
  * The data layer's singletons, wired once: the database, the API client, the engine and who is signed in. The
@@ -45,6 +46,8 @@ export function configureRuntime(options: RuntimeOptions = {}): Runtime {
   };
   state.engine = new SyncEngine({
     requestBackgroundSync,
+    // Queued photos and signatures go up with every sync (tests that pass their own engine options may replace it).
+    uploadFiles: (tokens) => uploadPendingFiles({ db, tokens }),
     ...options.engine,
     db,
     api,

@@ -1,13 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-sync-clients';
 import * as m003 from './migrations/003-plan';
 import * as m004 from './migrations/004-person-dates';
+import * as m005 from './migrations/005-commitments';
+import * as m006 from './migrations/006-drills';
+import * as m007 from './migrations/007-files';
+import * as m008 from './migrations/008-materials';
+import * as m012 from './migrations/012-org';
+import * as m010 from './migrations/010-reports';
+import * as m009 from './migrations/009-coverage';
+import * as m011 from './migrations/011-imports';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -28,15 +37,26 @@ export interface DbOptions {
   pgSchema?: string;
 }
 
-// Integers that PostgreSQL returns as text (int8, numeric from COUNT/SUM) become numbers, so that both databases
-// answer the same values; every count here fits easily in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+let pgModule: typeof pg | null = null;
+
+/**
+ * The PostgreSQL driver, loaded only when a PostgreSQL URL is given: an embedded (SQLite) server need not hold it.
+ * Integers that PostgreSQL returns as text (int8, numeric from COUNT/SUM) become numbers, so that both databases
+ * answer the same values; every count here fits easily in a double.
+ */
+function loadPg(): typeof pg {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof pg;
+    pgModule.types.setTypeParser(20, (v) => Number(v));
+    pgModule.types.setTypeParser(1700, (v) => Number(v));
+  }
+  return pgModule;
+}
 
 export function openDatabase(options: DbOptions): Db {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({
+    const pool = new (loadPg().Pool)({
       connectionString: url,
       max: 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
@@ -64,6 +84,14 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-sync-clients': m002,
   '003-plan': m003,
   '004-person-dates': m004,
+  '005-commitments': m005,
+  '006-drills': m006,
+  '007-files': m007,
+  '008-materials': m008,
+  '012-org': m012,
+  '010-reports': m010,
+  '009-coverage': m009,
+  '011-imports': m011,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -97,6 +97,11 @@ export interface UserTable {
   must_change_password: number;
   created_at: string;
   updated_at: string;
+  /**
+   * The school an account was made for (bulk creation, migration 012); null for accounts made otherwise.
+   * Optional so that code written before 012 that builds whole rows still compiles.
+   */
+  school_id?: string | null;
 }
 
 export interface RoleGrantTable {
@@ -142,6 +147,8 @@ export interface RequirementTable extends Synced {
   frequency: string;
   audience: string;
   indicator: string | null;
+  /** JSON array of material ids (migration 008). Optional: inserts that leave it out get the column default '[]'. */
+  material_ids?: string;
 }
 
 export interface SessionTable extends Synced {
@@ -169,6 +176,9 @@ export interface SessionTable extends Synced {
   series_id: string | null;
   /** Why the session was cancelled, as the planner wrote it. */
   cancel_reason: string | null;
+  /** When the session was marked done and by whom (migration 005); null when not closed through the app. */
+  completed_at?: string | null;
+  completed_by?: string | null;
 }
 
 /**
@@ -234,6 +244,36 @@ export interface DrillRecordTable extends Synced {
   photo_hashes: string;
 }
 
+/** One class's headcount at a drill's assembly point (migration 006): the latest report. */
+export interface DrillHeadcountTable extends Synced {
+  id: string;
+  school_id: string;
+  session_id: string;
+  class_id: string;
+  present_count: number;
+  missing_count: number;
+  absent_count: number;
+  missing_person_ids: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+/** Every headcount report received (migration 006). */
+export interface DrillHeadcountHistoryTable {
+  id: string;
+  school_id: string;
+  session_id: string;
+  class_id: string;
+  present_count: number;
+  missing_count: number;
+  absent_count: number;
+  missing_person_ids: string;
+  reported_by: string;
+  reported_at: string;
+  mutation_id: string;
+  received_at: string;
+}
+
 export interface CommitmentTable extends Synced {
   id: string;
   school_id: string;
@@ -261,6 +301,23 @@ export interface MaterialTable extends Synced {
   mime: string;
   size: number;
   sha256: string;
+  uploaded_by: string;
+  created_at: string;
+  /** Migration 008: versions, archiving, the folded title that search matches. */
+  version_no: number;
+  status: string;
+  updated_at: string | null;
+  title_search: string;
+}
+
+/** Every version of a material's file (migration 008); the material row names the current one. */
+export interface MaterialVersionTable {
+  id: string;
+  material_id: string;
+  version_no: number;
+  sha256: string;
+  mime: string;
+  size: number;
   uploaded_by: string;
   created_at: string;
 }
@@ -301,6 +358,51 @@ export interface TombstoneTable {
   deleted_at: string;
 }
 
+/** A student's consent to photos or signatures (migration 012); rows are never edited, the newest is in force. */
+export interface ConsentTable extends Synced {
+  id: string;
+  person_id: string;
+  school_id: string;
+  kind: string;
+  child_consent: number | null;
+  parent_consent: number;
+  recorded_at: string;
+  recorded_by: string;
+  note: string | null;
+}
+
+/** An upload under way (migration 007); `received` is informational, the temporary file's size is the truth. */
+export interface UploadTable {
+  id: string;
+  user_id: string;
+  sha256: string;
+  size: number;
+  received: number;
+  purpose: string;
+  mime_claimed: string;
+  name: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A complete, verified file in the file store (migration 007), written only after its bytes are in place. */
+export interface StoredFileTable {
+  sha256: string;
+  size: number;
+  mime: string;
+  created_at: string;
+  first_uploaded_by: string;
+}
+
+/** Who uploaded (or proved they hold) which file, for which purpose (migration 007): quotas and read access. */
+export interface FileUploaderTable {
+  sha256: string;
+  user_id: string;
+  purpose: string;
+  name: string;
+  created_at: string;
+}
+
 /** Who did what, never with personal data in `details`. */
 export interface AuditLogTable {
   id: string;
@@ -311,6 +413,44 @@ export interface AuditLogTable {
   entity_id: string | null;
   school_id: string | null;
   details: string | null;
+}
+
+/** Term and year-end reports (migration 010): draft → submitted → acknowledged; `figures` is a JSON snapshot. */
+export interface ReportTable {
+  id: string;
+  unit_id: string;
+  school_year_id: string;
+  kind: string;
+  status: string;
+  notable_results: string;
+  figures: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  submitted_by: string | null;
+  submitted_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+/** A roster import waiting for confirmation, or applied (migration 011). JSON columns hold no denylisted data. */
+export interface ImportBatchTable {
+  id: string;
+  school_id: string;
+  kind: string;
+  school_year_id: string;
+  created_by: string;
+  created_at: string;
+  status: string;
+  applied_at: string | null;
+  applied_by: string | null;
+  sheet: string | null;
+  /** The preview as shown (ImportBatchView without id/status/dates). */
+  summary: string;
+  /** The parsed rows and the fields the file had, to apply from. */
+  rows: string;
+  /** What applying did (counts). */
+  result: string | null;
 }
 
 export interface Database {
@@ -332,11 +472,20 @@ export interface Database {
   attendance: AttendanceTable;
   attendance_history: AttendanceHistoryTable;
   drill_records: DrillRecordTable;
+  drill_headcounts: DrillHeadcountTable;
+  drill_headcount_history: DrillHeadcountHistoryTable;
   commitments: CommitmentTable;
   materials: MaterialTable;
+  material_versions: MaterialVersionTable;
   applied_mutations: AppliedMutationTable;
   sync_clients: SyncClientTable;
   stream_versions: StreamVersionTable;
   tombstones: TombstoneTable;
   audit_log: AuditLogTable;
+  uploads: UploadTable;
+  stored_files: StoredFileTable;
+  file_uploaders: FileUploaderTable;
+  consents: ConsentTable;
+  reports: ReportTable;
+  import_batches: ImportBatchTable;
 }

@@ -3,6 +3,8 @@ export interface SyncStatusInput {
   syncing: boolean;
   progress: { received: number; total: number } | null;
   pendingCount: number;
+  /** Photos and signatures waiting to upload (the file queue). */
+  pendingFilesCount?: number;
   needsAttentionCount: number;
   lastSyncAt: string | null;
   lastError: string | null;
@@ -35,6 +37,7 @@ export function describeSyncStatus(
 ): SyncStatusView {
   const counts: string[] = [];
   if (s.pendingCount > 0) counts.push(t('common.syncStatus.pending', { count: s.pendingCount }));
+  if ((s.pendingFilesCount ?? 0) > 0) counts.push(t('files.queue.pendingCount', { count: s.pendingFilesCount }));
   if (s.needsAttentionCount > 0) counts.push(t('common.syncStatus.attention', { count: s.needsAttentionCount }));
 
   const lastSync = s.lastSyncAt
@@ -58,7 +61,12 @@ export function describeSyncStatus(
     icon = 'pi pi-ban';
     headline = t('common.syncStatus.offline');
   } else {
-    tone = problem || s.needsAttentionCount > 0 ? 'problem' : s.pendingCount > 0 ? 'pending' : 'ok';
+    tone =
+      problem || s.needsAttentionCount > 0
+        ? 'problem'
+        : s.pendingCount > 0 || (s.pendingFilesCount ?? 0) > 0
+          ? 'pending'
+          : 'ok';
     icon =
       tone === 'problem' ? 'pi pi-exclamation-triangle' : tone === 'pending' ? 'pi pi-cloud-upload' : 'pi pi-check-circle';
     headline = t('common.syncStatus.online');
