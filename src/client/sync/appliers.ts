@@ -8,10 +8,13 @@ import {
   type Session,
 } from '../../shared/domain';
 import { newId } from '../../shared/domain/ids';
+import { ClassSchema, ConsentSchema, PersonSchema, type Consent } from '../../shared/domain';
 import type { MutationArgs, MutationName } from '../../shared/sync/mutations';
 import type { TruongAnDb } from '../db/database';
 import { attendanceKey, targetOf } from '../db/keys';
 import { SyncMessageError } from './messages';
+import { COMMITMENT_APPLIERS } from './commitment-appliers';
+import { DRILL_APPLIERS } from './drill-appliers';
 
 export interface ApplyContext {
   db: TruongAnDb;
@@ -62,7 +65,68 @@ function markedRow(
   });
 }
 
+type OrgMutationName = 'class.save' | 'person.save' | 'person.move' | 'person.linkParent' | 'person.unlinkParent' | 'consent.record';
+
+/**
+ * Roster and consent appliers (issue #8). They leave on the device exactly the row the server will store, so the
+ * row pulled back after the push shows no change.
+ */
+export const ORG_APPLIERS: { [N in OrgMutationName]: Applier<N> } = {
+  'class.save': {
+    targets: (args) => [targetOf('class', args.id)],
+    async apply(args, { db }) {
+      await db.entity('class').put(ClassSchema.parse(args));
+    },
+  },
+  'person.save': {
+    targets: (args) => [targetOf('person', args.id)],
+    async apply(args, { db }) {
+      const existing = await db.entity('person').get(args.id);
+      // A parent's students are links, kept by their own mutations: a save leaves them as they are.
+      await db.entity('person').put(PersonSchema.parse({ ...args, studentIds: existing?.studentIds ?? [] }));
+    },
+  },
+  'person.move': {
+    targets: (args) => [targetOf('person', args.personId)],
+    async apply(args, { db }) {
+      const person = await db.entity('person').get(args.personId);
+      if (!person) throw new SyncMessageError('unknownPerson');
+      await db.entity('person').put(PersonSchema.parse({ ...person, classId: args.classId }));
+    },
+  },
+  'person.linkParent': {
+    targets: (args) => [targetOf('person', args.parentId)],
+    async apply(args, { db }) {
+      const parent = await db.entity('person').get(args.parentId);
+      if (!parent) throw new SyncMessageError('unknownPerson');
+      // The server keeps links ordered by student id: so does the device, and the pulled row compares equal.
+      const studentIds = [...new Set([...parent.studentIds, args.studentId])].sort();
+      await db.entity('person').put(PersonSchema.parse({ ...parent, studentIds }));
+    },
+  },
+  'person.unlinkParent': {
+    targets: (args) => [targetOf('person', args.parentId)],
+    async apply(args, { db }) {
+      const parent = await db.entity('person').get(args.parentId);
+      if (!parent) throw new SyncMessageError('unknownPerson');
+      await db.entity('person').put(PersonSchema.parse({ ...parent, studentIds: parent.studentIds.filter((s) => s !== args.studentId) }));
+    },
+  },
+  'consent.record': {
+    targets: (args) => [targetOf('consent', args.id)],
+    async apply(args, { db, userId, clientTime }) {
+      const person = await db.entity('person').get(args.personId);
+      if (!person) throw new SyncMessageError('unknownPerson');
+      const row: Consent = ConsentSchema.parse({ ...args, schoolId: person.schoolId, recordedAt: clientTime, recordedBy: userId });
+      await db.entity('consent').put(row);
+    },
+  },
+};
+
 export const APPLIERS: { [N in MutationName]: Applier<N> } = {
+  ...ORG_APPLIERS,
+  ...COMMITMENT_APPLIERS,
+  ...DRILL_APPLIERS,
   'attendance.mark': {
     targets: (args) => [targetOf('attendance', attendanceKey(args.sessionId, args.personId))],
     async apply(args, ctx) {

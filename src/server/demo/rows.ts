@@ -17,7 +17,9 @@ export const DEMO_TABLES = [
   'attendance',
   'attendance_history',
   'drill_records',
+  'drill_headcounts',
   'commitments',
+  'consents',
 ] as const satisfies readonly (keyof Database)[];
 export type DemoTable = (typeof DEMO_TABLES)[number];
 
@@ -32,7 +34,9 @@ export const SYNCED_DEMO_TABLES = [
   'sessions',
   'attendance',
   'drill_records',
+  'drill_headcounts',
   'commitments',
+  'consents',
 ] as const satisfies readonly DemoTable[];
 export type SyncedDemoTable = (typeof SYNCED_DEMO_TABLES)[number];
 

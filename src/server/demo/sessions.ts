@@ -1,5 +1,7 @@
 import type { ActivityCode, SessionAudience } from '../../shared/domain/activities';
 import { newId } from '../../shared/domain/ids';
+import { commitmentKindsFor } from '../../shared/domain/commitments';
+import { drillHeadcountId } from '../../shared/drill';
 import type { AttendanceStatus } from '../../shared/domain/records';
 import type { LocalDate } from '../../shared/time';
 import {
@@ -333,6 +335,47 @@ export function buildSessions(
       photo_hashes: '[]',
       stream: school.id,
       version: UNVERSIONED,
+    });
+    recordHeadcounts(school, drill, alarmAt, outcome.missing);
+  };
+
+  /**
+   * Each class's headcount at the assembly point, as its homeroom teacher reported it: the pupils marked present or
+   * late at the drill were there, the others absent today; the drill's missing people (still missing at its end) are
+   * the first pupils of the first classes. Derived from the marks already made, without drawing from the random
+   * stream, so that the rest of the demo stays as it was.
+   */
+  const recordHeadcounts = (school: DemoSchool, drill: AddedSession, alarmAt: string, missing: number): void => {
+    const classOf = new Map(school.students.map((s) => [s.id, s.classId]));
+    const perClass = new Map<string, { present: string[]; absent: number }>();
+    for (const c of school.classes) perClass.set(c.id, { present: [], absent: 0 });
+    for (const mark of rows.attendance) {
+      if (mark.session_id !== drill.id) continue;
+      const counts = perClass.get(classOf.get(mark.person_id) ?? '');
+      if (!counts) continue;
+      if (mark.status === 'present' || mark.status === 'late') counts.present.push(mark.person_id);
+      else counts.absent += 1;
+    }
+    let stillMissing = missing;
+    school.classes.forEach((c, i) => {
+      const counts = perClass.get(c.id)!;
+      const missingIds = counts.present.splice(0, Math.min(stillMissing, counts.present.length));
+      stillMissing -= missingIds.length;
+      if (counts.present.length + missingIds.length + counts.absent === 0) return;
+      rows.drill_headcounts.push({
+        id: drillHeadcountId(drill.id, c.id),
+        school_id: school.id,
+        session_id: drill.id,
+        class_id: c.id,
+        present_count: counts.present.length,
+        missing_count: missingIds.length,
+        absent_count: counts.absent,
+        missing_person_ids: JSON.stringify(missingIds),
+        reported_by: homeroomUsers.get(c.id) ?? recorder[school.def.key],
+        reported_at: addSeconds(alarmAt, 180 + 15 * i),
+        stream: school.id,
+        version: UNVERSIONED,
+      });
     });
   };
 
@@ -753,13 +796,16 @@ function buildCommitments(
       version: UNVERSIONED,
     });
   };
+  // Recorded on each pupil, as `commitmentKindsFor` asks (the coverage indicator counts them per pupil): the parent's
+  // commitment signed by the parent, and the pupil's own, which a parent signs on behalf of primary pupils.
   const pupilsSignThemselves = school.def.level !== 'th';
   for (const s of school.students) {
-    if (pupilsSignThemselves) push(s.id, 'student_traffic', 'self', null);
-    else push(s.id, 'student_traffic', 'parent', s.parentId);
+    for (const kind of commitmentKindsFor(school.def.level, { kind: 'student' })) {
+      if (kind !== 'student_traffic') push(s.id, kind, 'parent', s.parentId);
+      else if (pupilsSignThemselves) push(s.id, kind, 'self', null);
+      else push(s.id, kind, 'parent', s.parentId);
+    }
   }
-  const parentKind = school.def.level === 'thpt' ? 'parent_no_motorbike' : 'parent_helmet';
-  for (const p of school.parents) push(p.id, parentKind, 'self', null);
 }
 
 function daysBetween(from: LocalDate, to: LocalDate): number {

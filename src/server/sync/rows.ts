@@ -16,8 +16,10 @@ export const ENTITY_TABLES = {
   session: 'sessions',
   attendance: 'attendance',
   drillRecord: 'drill_records',
+  drillHeadcount: 'drill_headcounts',
   commitment: 'commitments',
   material: 'materials',
+  consent: 'consents',
 } as const satisfies Record<EntityName, keyof Database>;
 
 export type SyncedTableName = (typeof ENTITY_TABLES)[EntityName];
@@ -159,6 +161,8 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
     frequency: json(r.frequency),
     audience: json(r.audience),
     indicator: r.indicator,
+    // Only when some are attached: a requirement without materials reads exactly as before migration 008.
+    ...(r.material_ids && r.material_ids !== '[]' ? { materialIds: json(r.material_ids) } : {}),
   })),
   session: sync<'session'>((r) => ({
     id: r.id,
@@ -180,6 +184,8 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
     revision: r.revision,
     createdBy: r.created_by,
     seriesId: r.series_id,
+    // Only closed sessions carry it, so rows of open sessions read exactly as before migration 005.
+    ...(r.completed_at ? { completedAt: r.completed_at } : {}),
   })),
   attendance: sync<'attendance'>((r) => ({
     id: r.id,
@@ -205,6 +211,18 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
     observations: json(r.observations),
     notes: r.notes,
     photoHashes: json(r.photo_hashes),
+  })),
+  drillHeadcount: sync<'drillHeadcount'>((r) => ({
+    id: r.id,
+    schoolId: r.school_id,
+    sessionId: r.session_id,
+    classId: r.class_id,
+    presentCount: r.present_count,
+    missingCount: r.missing_count,
+    absentCount: r.absent_count,
+    missingPersonIds: json(r.missing_person_ids),
+    reportedBy: r.reported_by,
+    reportedAt: r.reported_at,
   })),
   commitment: sync<'commitment'>((r) => ({
     id: r.id,
@@ -234,6 +252,20 @@ const MAPPERS: { [E in EntityName]: Mapper<E> } = {
     sha256: r.sha256,
     uploadedBy: r.uploaded_by,
     createdAt: r.created_at,
+    versionNo: r.version_no,
+    status: r.status,
+    updatedAt: r.updated_at,
+  })),
+  consent: sync<'consent'>((r) => ({
+    id: r.id,
+    personId: r.person_id,
+    schoolId: r.school_id,
+    kind: r.kind,
+    childConsent: r.child_consent === null ? null : bool(r.child_consent),
+    parentConsent: bool(r.parent_consent),
+    recordedAt: r.recorded_at,
+    recordedBy: r.recorded_by,
+    note: r.note,
   })),
 };
 

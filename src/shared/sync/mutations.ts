@@ -3,6 +3,15 @@ import { IdSchema } from '../domain/ids';
 import { AttendanceStatusSchema } from '../domain/records';
 import { ActivityTypeSchema, RequirementSchema } from '../domain/activities';
 import { SessionCancelArgsSchema, SessionCreateArgsSchema, SessionUpdateArgsSchema } from '../plan/session-input';
+import { DrillAllClearArgsSchema, DrillHeadcountArgsSchema, DrillObserveArgsSchema, DrillStartArgsSchema } from '../drill';
+import {
+  ClassSaveArgsSchema,
+  ConsentRecordArgsSchema,
+  PersonLinkArgsSchema,
+  PersonMoveArgsSchema,
+  PersonSaveArgsSchema,
+} from '../org/people-input';
+import { CommitmentSignArgsSchema, SessionCompleteArgsSchema } from '../domain/commitments';
 
 /**
  * The mutation catalogue: every local change is one of these, validated by the same schema on the device
@@ -23,6 +32,23 @@ export const MUTATIONS = {
   'activityType.save': ActivityTypeSchema,
   'requirement.save': RequirementSchema,
   'requirement.remove': z.object({ id: IdSchema }),
+  /** Drill mode: the alarm, each class's headcount at the assembly point, the all clear, observations and photos. */
+  'drill.start': DrillStartArgsSchema,
+  'drill.headcount': DrillHeadcountArgsSchema,
+  'drill.allClear': DrillAllClearArgsSchema,
+  'drill.observe': DrillObserveArgsSchema,
+  /** Rosters kept by the school's principal (or an officer above it): classes, people, parent links. */
+  'class.save': ClassSaveArgsSchema,
+  'person.save': PersonSaveArgsSchema,
+  'person.move': PersonMoveArgsSchema,
+  'person.linkParent': PersonLinkArgsSchema,
+  'person.unlinkParent': PersonLinkArgsSchema,
+  /** A student's photo / signature consent, recorded by the school's teachers or principal. */
+  'consent.record': ConsentRecordArgsSchema,
+  /** A commitment signed on the tablet or received on paper: locked once made (no edit mutation exists). */
+  'commitment.sign': CommitmentSignArgsSchema,
+  /** The session was held: its status becomes done (closing it; the minutes can then be printed). */
+  'session.complete': SessionCompleteArgsSchema,
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -5,6 +5,7 @@ import {
   AttendanceSchema,
   ClassSchema,
   CommitmentSchema,
+  ConsentSchema,
   DrillRecordSchema,
   MaterialSchema,
   PersonSchema,
@@ -13,6 +14,7 @@ import {
   SessionSchema,
   UnitSchema,
 } from '../domain';
+import { DrillHeadcountSchema } from '../drill';
 
 /**
  * Bumped when the wire or the catalogue changes incompatibly. A client that sends an older one is told to
@@ -35,8 +37,10 @@ export const ENTITY_SCHEMAS = {
   session: SessionSchema,
   attendance: AttendanceSchema,
   drillRecord: DrillRecordSchema,
+  drillHeadcount: DrillHeadcountSchema,
   commitment: CommitmentSchema,
   material: MaterialSchema,
+  consent: ConsentSchema,
 } as const;
 export type EntityName = keyof typeof ENTITY_SCHEMAS;
 export const ENTITY_NAMES = Object.keys(ENTITY_SCHEMAS) as EntityName[];
