@@ -26,14 +26,18 @@ export interface BrowserBench {
  * A server with one 2,000-student school (about 40,000 rows) and a way to open fresh on-disk browser profiles.
  * `emptySessions`: planned sessions with nobody marked yet, for the benchmarks that take attendance.
  */
-export async function openBrowserBench(port: number, { emptySessions = 0 } = {}): Promise<BrowserBench> {
-  await buildIfStale(() => undefined);
+export async function openBrowserBench(
+  port: number,
+  { emptySessions = 0, clientDir }: { emptySessions?: number; clientDir?: string } = {},
+): Promise<BrowserBench> {
+  // A client built elsewhere (`vite build --outDir …`, as the roster bench takes it); dist/client otherwise.
+  if (!clientDir) await buildIfStale(() => undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truongan-bench-browser-'));
   const db = openDatabase({ dataDir });
   await migrateToLatest(db);
   const school = await createSyntheticSchool(db.kysely, { emptySessions });
   await db.close();
-  const server = new ServerProcess({ port, dataDir, logLevel: 'warn' });
+  const server = new ServerProcess({ port, dataDir, logLevel: 'warn', ...(clientDir ? { clientDir } : {}) });
   await server.start();
 
   const login = await fetch(`${server.url}/api/auth/login`, {

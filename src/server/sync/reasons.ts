@@ -11,4 +11,5 @@ export const REJECTION = {
   idReused: 'Mã thay đổi đã được dùng cho một thay đổi khác (change id already used for other content)',
   personLeft: 'Người này không còn ở trường (this person has left the school)',
   sessionCancelled: 'Buổi này đã bị hủy (this session was cancelled)',
+  notInAudience: 'Người này không thuộc đối tượng tham dự của buổi (this person is not in the session\'s audience)',
 } as const;

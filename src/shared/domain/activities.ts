@@ -88,6 +88,11 @@ export const RequirementSchema = z.object({
   frequency: FrequencySchema,
   audience: RequirementAudienceSchema,
   indicator: IndicatorSchema.nullable(),
+  /**
+   * Library materials the requirement points schools to (migration 008). Optional: rows of older servers and saves of
+   * older devices carry none, and a save without the field keeps the materials already attached.
+   */
+  materialIds: z.array(IdSchema).max(50).optional(),
 });
 export type Requirement = z.infer<typeof RequirementSchema>;
 
@@ -97,6 +102,11 @@ export const SessionAudienceSchema = z.object({
   staff: z.boolean(),
   youthStaffOnly: z.boolean(),
   parents: z.boolean(),
+  /**
+   * People named one by one (a make-up session for exactly those still missing an indicator), on top of the groups
+   * above. Optional so that rows and mutations of older devices and servers stay valid.
+   */
+  personIds: z.array(IdSchema).max(2000).optional(),
 });
 export type SessionAudience = z.infer<typeof SessionAudienceSchema>;
 
@@ -127,5 +137,7 @@ export const SessionSchema = z.object({
   createdBy: IdSchema,
   /** Sessions created together from one recurrence share it; null for a single session (and rows of older servers). */
   seriesId: IdSchema.nullable().default(null),
+  /** When the session was marked done (session.complete); absent or null otherwise and in rows of older servers. */
+  completedAt: InstantSchema.nullable().optional(),
 });
 export type Session = z.infer<typeof SessionSchema>;

@@ -80,5 +80,14 @@ export const MaterialSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   uploadedBy: IdSchema,
   createdAt: InstantSchema,
+  /**
+   * Versions (added with migration 008; defaults keep rows of older servers valid). A new version keeps the id and
+   * changes `sha256`, `mime`, `size` and bumps `versionNo`: a device holding other bytes than the row names knows
+   * its copy is old and fetches the new one when online. Every version's bytes stay in the file store.
+   */
+  versionNo: z.number().int().min(1).default(1),
+  /** Archived materials stay readable where sessions already use them, but leave the library and new attachments. */
+  status: z.enum(['active', 'archived']).default('active'),
+  updatedAt: InstantSchema.nullable().default(null),
 });
 export type Material = z.infer<typeof MaterialSchema>;

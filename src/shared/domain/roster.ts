@@ -21,7 +21,15 @@ export function sessionRoster(
   persons: Person[],
 ): RosterGroup[] {
   const collator = new Intl.Collator('vi');
-  const byName = (a: Person, b: Person) => compareVietnameseNames(collator, a.fullName, b.fullName);
+  // compareVietnameseNames with each given name worked out once, not on each of a whole school's ~25,000 comparisons.
+  const givenNames = new Map<string, string>();
+  const givenOf = (fullName: string): string => {
+    let given = givenNames.get(fullName);
+    if (given === undefined) givenNames.set(fullName, (given = givenName(fullName)));
+    return given;
+  };
+  const byName = (a: Person, b: Person) =>
+    collator.compare(givenOf(a.fullName), givenOf(b.fullName)) || collator.compare(a.fullName, b.fullName);
   const active = persons.filter((p) => p.schoolId === schoolId && p.status === 'active');
   const wantedClasses = classes
     .filter(
@@ -50,6 +58,13 @@ export function sessionRoster(
       .sort(byName);
     groups.push({ key: 'parents', label: 'parents', people: parents });
   }
+  // People named one by one (a make-up session), unless a group above already lists them.
+  const named = new Set(audience.personIds ?? []);
+  if (named.size > 0) {
+    const listed = new Set(groups.flatMap((g) => g.people.map((p) => p.id)));
+    const people = active.filter((p) => named.has(p.id) && !listed.has(p.id)).sort(byName);
+    if (people.length > 0) groups.push({ key: 'people', label: 'people', people });
+  }
   return groups;
 }
 
@@ -76,6 +91,10 @@ export function countAttendance(people: Person[], marks: Map<string, Pick<Attend
 
 /** Vietnamese class lists sort by given name (the last word), then by the whole name: "Nguyễn Văn An" before "Lê Bình". */
 export function compareVietnameseNames(collator: Intl.Collator, a: string, b: string): number {
-  const given = (n: string) => n.trim().split(/\s+/).pop() ?? '';
-  return collator.compare(given(a), given(b)) || collator.compare(a, b);
+  return collator.compare(givenName(a), givenName(b)) || collator.compare(a, b);
+}
+
+/** The given name of a Vietnamese full name: its last word. */
+function givenName(fullName: string): string {
+  return fullName.trim().split(/\s+/).pop() ?? '';
 }

@@ -31,7 +31,7 @@ export const MESSAGES = {
 } as const;
 
 export function audienceIsEmpty(a: SessionAudience): boolean {
-  return a.classIds.length === 0 && a.grades.length === 0 && !a.staff && !a.parents;
+  return a.classIds.length === 0 && a.grades.length === 0 && !a.staff && !a.parents && (a.personIds?.length ?? 0) === 0;
 }
 
 /** The rules that tie fields together; `ctx.addIssue` puts each message next to its field. */

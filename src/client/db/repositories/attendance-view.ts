@@ -1,4 +1,4 @@
-import type { ActivityType, Class, Person, Session, Unit } from '../../../shared/domain';
+import type { ActivityType, Class, Person, Session, SessionAudience, Unit } from '../../../shared/domain';
 import { getDb, type TruongAnDb } from '../database';
 import { parseEntityRows } from '../validate';
 import { peopleOfSchool } from './people';
@@ -44,6 +44,53 @@ export async function rosterSource(
     classesOfSchoolYear(schoolId, schoolYearId, db),
     peopleOfSchool(schoolId, {}, db),
   ]);
+  return { classes, persons };
+}
+
+/**
+ * What one session's roster is built from at one school, reading only the people its audience can list: the
+ * students of the classes it names (and of the classes of the grades it names) by the `classId` index, the staff or
+ * the parents by `[schoolId+kind]` only when the audience asks for them, and the people it names one by one. A
+ * 45-student class session reads its 45 rows, not the school's 2,000, which rosterSource reads and sorts.
+ * `sessionRoster` over this gives the same groups, in the same order, as over rosterSource: the people come in the
+ * order of the `schoolId` index (by id), so that two people with the same name keep their order.
+ */
+export async function audienceRosterSource(
+  schoolId: string,
+  schoolYearId: string,
+  audience: SessionAudience,
+  db: TruongAnDb = getDb(),
+): Promise<{ classes: Class[]; persons: Person[] }> {
+  const classes = await classesOfSchoolYear(schoolId, schoolYearId, db);
+  // The same classes sessionRoster lists; students of any other class would be read only to be dropped.
+  const classIds = classes
+    .filter(
+      (c) =>
+        c.schoolId === schoolId &&
+        c.status === 'active' &&
+        (audience.classIds.includes(c.id) || audience.grades.includes(c.grade)),
+    )
+    .map((c) => c.id);
+  const table = db.entity('person');
+  const kinds: ('staff' | 'parent')[] = [];
+  if (audience.staff) kinds.push('staff');
+  if (audience.parents) kinds.push('parent');
+  const named = audience.personIds ?? [];
+  // One `equals` per class and per kind rather than one `anyOf`: Dexie reads an `anyOf` with a cursor, one row per
+  // request, where `equals` reads the whole range in one getAll (a whole-school drill names every class).
+  const reads = await Promise.all([
+    ...classIds.map((classId) => table.where('classId').equals(classId).toArray()),
+    ...kinds.map((kind) => table.where('[schoolId+kind]').equals([schoolId, kind]).toArray()),
+    named.length > 0 ? table.bulkGet([...named]) : [],
+  ]);
+  // A person read twice (a named student of a listed class) must be listed once.
+  const byId = new Map<string, unknown>();
+  for (const row of reads.flat()) {
+    const id = (row as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && !byId.has(id)) byId.set(id, row);
+  }
+  const rows = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const persons = parseEntityRows('person', rows).rows.filter((p) => p.schoolId === schoolId && p.status === 'active');
   return { classes, persons };
 }
 

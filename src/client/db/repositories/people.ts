@@ -2,7 +2,10 @@ import type { Person, PersonKind } from '../../../shared/domain';
 import { getDb, type TruongAnDb } from '../database';
 import { parseEntityRow, parseEntityRows } from '../validate';
 
-const byName = (a: Person, b: Person): number => a.fullName.localeCompare(b.fullName, 'vi');
+// One collator for every comparison: localeCompare(…, 'vi') looks a collator up on each call, and a school's
+// 2,000 names take some 25,000 comparisons. Same order as localeCompare with the same locale.
+const collator = new Intl.Collator('vi');
+const byName = (a: Person, b: Person): number => collator.compare(a.fullName, b.fullName);
 
 export async function getPerson(id: string, db: TruongAnDb = getDb()): Promise<Person | null> {
   const row = await db.entity('person').get(id);

@@ -11,7 +11,7 @@ export type MarkMap = Map<string, Pick<Attendance, 'status'>>;
 /** A roster group with each person's search key computed once, not on every keystroke. */
 export interface IndexedGroup {
   group: RosterGroup;
-  nameKeys: ReadonlyMap<string, string>;
+  readonly nameKeys: ReadonlyMap<string, string>;
 }
 
 export interface GroupHeaderItem {
@@ -32,11 +32,21 @@ export interface PersonItem {
 
 export type RosterItem = GroupHeaderItem | PersonItem;
 
+/**
+ * The keys are worked out at the first search, not when the sheet opens: most sheets are never searched, and a
+ * whole school's 2,000 names (Unicode normalisation of each) would hold up the first paint.
+ */
 export function indexGroups(groups: readonly RosterGroup[]): IndexedGroup[] {
-  return groups.map((group) => ({
-    group,
-    nameKeys: new Map(group.people.map((p) => [p.id, searchKey(p.fullName)])),
-  }));
+  return groups.map((group) => {
+    let keys: Map<string, string> | null = null;
+    return {
+      group,
+      get nameKeys(): ReadonlyMap<string, string> {
+        keys ??= new Map(group.people.map((p) => [p.id, searchKey(p.fullName)]));
+        return keys;
+      },
+    };
+  });
 }
 
 /**
@@ -109,4 +119,12 @@ export function overlayMarks(
   const merged: MarkMap = new Map(stored);
   for (const [personId, status] of optimistic) merged.set(personId, { status });
   return merged;
+}
+
+/** Groups whose label is the app's own words rather than a class name from the data. */
+const TRANSLATED_GROUPS = new Set(['staff', 'parents', 'people']);
+
+/** The label shown for a roster group: a class keeps its name; staff, parents and named people are translated. */
+export function rosterGroupLabel(t: (key: string) => string, key: string, label: string): string {
+  return TRANSLATED_GROUPS.has(key) ? t(`attendance.sheet.groups.${key}`) : label;
 }

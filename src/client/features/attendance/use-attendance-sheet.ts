@@ -4,7 +4,7 @@ import type { ActivityType, AttendanceStatus, Person, Session } from '../../../s
 import { countAttendance, sessionRoster, type RosterGroup } from '../../../shared/domain/roster';
 import { useLiveQuery } from '../../db/live';
 import { sessionMarksReader } from '../../db/repositories/attendance';
-import { listActivityTypes, listUnits, rosterSource } from '../../db/repositories/attendance-view';
+import { audienceRosterSource, listActivityTypes, listUnits } from '../../db/repositories/attendance-view';
 import { pendingKeys } from '../../db/repositories/outbox';
 import { getSession } from '../../db/repositories/sessions';
 import { useSessionStore } from '../../stores/session';
@@ -39,13 +39,14 @@ export function useAttendanceSheet(sessionId: Ref<string>, requestedSchool: Ref<
     async () => {
       const session = await getSession(sessionId.value, db);
       if (!session) return { session: null, activityType: null, schoolId: null, schoolName: null, groups: [] };
-      const units = await listUnits(db);
+      const [units, types] = await Promise.all([listUnits(db), listActivityTypes(db)]);
       const schools = schoolsOfUser(store.user?.grants ?? [], units);
       const schoolId = rosterSchoolOf(session, schools, requestedSchool.value);
-      const activityType = (await listActivityTypes(db)).find((t) => t.id === session.activityTypeId) ?? null;
+      const activityType = types.find((t) => t.id === session.activityTypeId) ?? null;
       let groups: RosterGroup[] = [];
       if (schoolId) {
-        const { classes, persons } = await rosterSource(schoolId, session.schoolYearId, db);
+        // Only the people the audience can list: a class session reads its class, not the whole school.
+        const { classes, persons } = await audienceRosterSource(schoolId, session.schoolYearId, session.audience, db);
         groups = sessionRoster(session.audience, schoolId, classes, persons);
       }
       const schoolName = schoolId ? (units.find((u) => u.id === schoolId)?.name ?? null) : null;

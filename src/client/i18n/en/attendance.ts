@@ -58,6 +58,7 @@ export default {
       groups: {
         staff: 'Staff',
         parents: 'Parents',
+        people: 'Invited people',
       },
       groupCount: '{attended}/{total} present',
       markAllPresent: 'All present',

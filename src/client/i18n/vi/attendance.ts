@@ -58,6 +58,7 @@ export default {
       groups: {
         staff: 'Cán bộ, giáo viên, nhân viên',
         parents: 'Cha mẹ học sinh',
+        people: 'Người được mời',
       },
       groupCount: '{attended}/{total} có mặt',
       markAllPresent: 'Tất cả có mặt',

@@ -5,6 +5,9 @@ import type { AttendanceHistoryTable, AttendanceTable, Database } from '../../db
 import { reserveVersions } from '../../db/versions';
 import { chunk, idChunks, rowsPerStatement } from '../batching';
 import { REJECTION } from '../reasons';
+import { SessionAudienceSchema, type SessionAudience } from '../../../shared/domain/activities';
+import { isInAudience, type AudienceCandidate } from '../../../shared/domain/audience';
+import type { Person } from '../../../shared/domain/people';
 import type { AuthorisedMutation, BatchMeta, Decision, MutationHandler, PendingMutation, PreparedMutations } from './handler';
 
 /**
@@ -18,11 +21,15 @@ interface SessionContext {
   scope_unit_id: string;
   trainer_user_id: string | null;
   status: string;
+  audience: SessionAudience | null;
 }
 
 interface PersonContext {
   school_id: string;
   status: string;
+  kind: string;
+  class_id: string | null;
+  role_tags: string;
 }
 
 /** One attendance mark as stored: what the upsert and the history row are made of. */
@@ -49,16 +56,21 @@ export const attendanceMarkHandler: MutationHandler<'attendance.mark'> = {
     for (const ids of idChunks(mutations.map((m) => m.args.sessionId))) {
       const rows = await trx
         .selectFrom('sessions')
-        .select(['id', 'school_id', 'scope_unit_id', 'trainer_user_id', 'status'])
+        .select(['id', 'school_id', 'scope_unit_id', 'trainer_user_id', 'status', 'audience'])
         .where('id', 'in', ids)
         .execute();
-      for (const r of rows) sessions.set(r.id, r);
+      for (const r of rows) sessions.set(r.id, { ...r, audience: audienceOf(r.audience) });
     }
     const persons = new Map<string, PersonContext>();
     for (const ids of idChunks(mutations.map((m) => m.args.personId))) {
-      const rows = await trx.selectFrom('persons').select(['id', 'school_id', 'status']).where('id', 'in', ids).execute();
+      const rows = await trx
+        .selectFrom('persons')
+        .select(['id', 'school_id', 'status', 'kind', 'class_id', 'role_tags'])
+        .where('id', 'in', ids)
+        .execute();
       for (const r of rows) persons.set(r.id, r);
     }
+    const audience = await loadAudienceFacts(trx, [...persons.entries()]);
     const above = new Map<string, string[]>();
     const streamsAbove = (schoolId: string): string[] => {
       let list = above.get(schoolId);
@@ -70,7 +82,8 @@ export const attendanceMarkHandler: MutationHandler<'attendance.mark'> = {
     };
 
     return {
-      decide: (m) => decide(m, sessions.get(m.args.sessionId), persons.get(m.args.personId), access, streamsAbove),
+      decide: (m) =>
+        decide(m, sessions.get(m.args.sessionId), persons.get(m.args.personId), access, streamsAbove, audience),
       apply: (t, accepted) =>
         writeAttendanceMarks(
           t,
@@ -87,6 +100,7 @@ function decide(
   person: PersonContext | undefined,
   access: Access,
   streamsAbove: (schoolId: string) => string[],
+  facts: AudienceFacts,
 ): Decision {
   if (!person || !session) return { ok: false, reason: REJECTION.notFound };
   const concernsSchool =
@@ -98,7 +112,72 @@ function decide(
   // Only now, when the user may see both, may the answer say more than "not found".
   if (person.status !== 'active') return { ok: false, reason: REJECTION.personLeft };
   if (session.status === 'cancelled') return { ok: false, reason: REJECTION.sessionCancelled };
+  // A mark for someone the session's roster would never list (another class, a parent of another class) is a
+  // mistake or a forged change: refused with the reason, so the device keeps it in "needs attention".
+  if (!session.audience || !isInAudience(session.audience, candidateOf(m.args.personId, person, facts), facts.gradeOf)) {
+    return { ok: false, reason: REJECTION.notInAudience };
+  }
   return { ok: true, stream: person.school_id };
+}
+
+function audienceOf(text: string): SessionAudience | null {
+  try {
+    const parsed = SessionAudienceSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Grades of the classes the marked people (and the children of marked parents) are in, and parents' children's classes. */
+interface AudienceFacts {
+  gradeOf: (classId: string) => number | undefined;
+  childClasses: Map<string, (string | null)[]>;
+}
+
+async function loadAudienceFacts(trx: Transaction<Database>, persons: [string, PersonContext][]): Promise<AudienceFacts> {
+  const childClasses = new Map<string, (string | null)[]>();
+  const parents = persons.filter(([, p]) => p.kind === 'parent').map(([id]) => id);
+  for (const ids of idChunks(parents)) {
+    const rows = await trx
+      .selectFrom('person_links')
+      .innerJoin('persons', 'persons.id', 'person_links.student_id')
+      .select(['person_links.parent_id as parent_id', 'persons.class_id as class_id'])
+      .where('person_links.parent_id', 'in', ids)
+      .where('persons.status', '=', 'active')
+      .execute();
+    for (const r of rows) {
+      const list = childClasses.get(r.parent_id) ?? [];
+      list.push(r.class_id);
+      childClasses.set(r.parent_id, list);
+    }
+  }
+  const classIds = new Set<string>();
+  for (const [, p] of persons) if (p.class_id) classIds.add(p.class_id);
+  for (const list of childClasses.values()) for (const c of list) if (c) classIds.add(c);
+  const grades = new Map<string, number>();
+  for (const ids of idChunks([...classIds])) {
+    const rows = await trx.selectFrom('classes').select(['id', 'grade']).where('id', 'in', ids).execute();
+    for (const r of rows) grades.set(r.id, r.grade);
+  }
+  return { gradeOf: (id) => grades.get(id), childClasses };
+}
+
+function candidateOf(personId: string, person: PersonContext, facts: AudienceFacts): AudienceCandidate {
+  let roleTags: Person['roleTags'] = [];
+  try {
+    const parsed = JSON.parse(person.role_tags) as unknown;
+    if (Array.isArray(parsed)) roleTags = parsed as Person['roleTags'];
+  } catch {
+    // Unreadable tags: the person simply has none (not youth-education staff).
+  }
+  return {
+    id: personId,
+    kind: person.kind as Person['kind'],
+    classId: person.class_id,
+    roleTags,
+    childClassIds: facts.childClasses.get(personId) ?? [],
+  };
 }
 
 function toMark(m: AuthorisedMutation<'attendance.mark'>, meta: BatchMeta): AttendanceMark {

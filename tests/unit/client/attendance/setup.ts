@@ -165,6 +165,10 @@ export function testRouter(): Router {
         component: AttendancePage,
         meta: { titleKey: 'attendance.sheet.title' },
       },
+      // The sheet links to these: named routes must exist for its links to render.
+      { path: '/buoi/:sessionId/cam-ket', name: 'commitments', component: { template: '<div />' }, meta: { titleKey: 'commitments.title' } },
+      { path: '/buoi/:sessionId/bien-ban', name: 'session-minutes', component: { template: '<div />' }, meta: { titleKey: 'commitments.minutes.title' } },
+      { path: '/buoi/:sessionId/dien-tap', name: 'drill', component: { template: '<div />' }, meta: { titleKey: 'home.title' } },
     ],
   });
 }
