@@ -11,6 +11,7 @@ import { emptyRows, type DemoRows } from './rows';
 import { buildSessions } from './sessions';
 import { buildUsers } from './users';
 import { demoClock } from './year';
+import { buildConsents } from './consents';
 
 export interface DemoLogin {
   username: string;
@@ -52,6 +53,7 @@ export function buildDemoRows(passwordHashes: readonly string[], now: Date): Dem
   const types = buildActivityTypes(org, rows);
   buildRequirements(org, clock.year, types, rows);
   buildSessions(rng, rows, org, types, users, clock);
+  buildConsents(rows, org, users, clock);
   return rows;
 }
 

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access';
-import { unauthorized } from '../http/errors';
+import { forbidden, unauthorized } from '../http/errors';
+
+/** What an account that must change its initial password may still call (issue #8: forced change at first sign-in). */
+const INITIAL_PASSWORD_ROUTES = new Set(['/api/auth/me', '/api/auth/password', '/api/auth/logout', '/api/auth/refresh']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,6 +31,10 @@ export function registerAuthenticate(app: FastifyInstance): void {
     if (!token) throw unauthorized();
     const principal = await app.ctx.auth.principalFor(token);
     if (!principal) throw unauthorized('Phiên đăng nhập đã hết hạn, hãy đăng nhập lại (session expired)');
+    // An account still on its initial (or reset) password, which someone else has seen, may do nothing but change it.
+    if (principal.mustChangePassword && !INITIAL_PASSWORD_ROUTES.has(request.routeOptions.url ?? '')) {
+      throw forbidden('Cần đổi mật khẩu ban đầu trước khi tiếp tục (change your initial password first)');
+    }
     request.bearer = token;
     request.access = new Access(principal, await app.ctx.orgTree.get());
   });

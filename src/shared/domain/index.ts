@@ -4,3 +4,4 @@ export * from './people';
 export * from './activities';
 export * from './records';
 export * from './roster';
+export * from './consent';

@@ -27,6 +27,8 @@ export const STAFF_ROLE_TAGS = [
   'teacher',
   'youth_leader',
   'employee',
+  /** Bí thư Đoàn (upper-secondary schools); youth-education staff like youth_leader (Tổng phụ trách Đội). */
+  'youth_union_secretary',
 ] as const;
 export const StaffRoleTagSchema = z.enum(STAFF_ROLE_TAGS);
 export type StaffRoleTag = z.infer<typeof StaffRoleTagSchema>;
