@@ -30,6 +30,8 @@ export interface RequirementFormValues {
   audienceKind: AudienceKind;
   grade: number | null;
   indicator: Indicator | null;
+  /** Library materials the requirement points schools to (materials feature). */
+  materialIds: string[];
 }
 
 export function emptyRequirementValues(id: string, schoolYearId: string, ownerUnitId: string | null): RequirementFormValues {
@@ -50,6 +52,7 @@ export function emptyRequirementValues(id: string, schoolYearId: string, ownerUn
     audienceKind: 'students',
     grade: null,
     indicator: null,
+    materialIds: [],
   };
 }
 
@@ -73,6 +76,7 @@ export function requirementValues(req: Requirement): RequirementFormValues {
     audienceKind: req.audience.kind,
     grade: req.audience.grade,
     indicator: req.indicator,
+    materialIds: [...(req.materialIds ?? [])],
   };
 }
 
@@ -100,6 +104,7 @@ export function requirementOf(v: RequirementFormValues): unknown {
     frequency,
     audience: { kind: v.audienceKind, grade: v.audienceKind === 'grade' || v.audienceKind === 'parents' ? v.grade : null },
     indicator: v.indicator,
+    materialIds: v.materialIds,
   };
 }
 

@@ -111,6 +111,8 @@ function requirementColumns(r: Requirement) {
     frequency: JSON.stringify(r.frequency),
     audience: JSON.stringify(r.audience),
     indicator: r.indicator,
+    // Absent from an older device's save: the materials already attached stay (the insert's column default is '[]').
+    ...(r.materialIds !== undefined ? { material_ids: JSON.stringify(r.materialIds) } : {}),
   };
 }
 
