@@ -21,6 +21,8 @@ function pdf(size: number): Buffer {
 }
 
 async function openUploadPage(page: Page): Promise<void> {
+  // The sign-in is kept on the device once the app has left the sign-in page; a navigation before that would lose it.
+  await expect(page).not.toHaveURL(/dang-nhap/);
   await page.goto('/tai-lieu/tai-len');
   await expect(page.getByRole('heading', { level: 1, name: 'Tải lên tài liệu' })).toBeVisible();
 }
