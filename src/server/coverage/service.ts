@@ -1,0 +1,580 @@
+import type { Kysely } from 'kysely';
+import {
+  drillDuesIn,
+  percentage,
+  periodOf,
+  STUDENT_INDICATORS,
+  typesCountingToward,
+  type DrillDue,
+} from '../../shared/coverage/indicators';
+import {
+  INDICATOR_CODES,
+  INDICATOR_TAGS,
+  type CoveragePeriod,
+  type IndicatorCode,
+  type IndicatorResult,
+  type MissingItem,
+  type SchoolCoverageInput,
+} from '../../shared/coverage/types';
+import type {
+  ChildUnitCoverage,
+  CoverageQuery,
+  IndicatorSummary,
+  OverdueDrill,
+  SchoolCoverageQuery,
+  SchoolCoverageResponse,
+  SchoolCoverageRow,
+  UnitCoverageResponse,
+} from '../../shared/coverage/wire';
+import { SessionSchema, type ActivityType, type Class, type Requirement, type SchoolYear, type Session } from '../../shared/domain';
+import { SCHOOL_LEVELS, type SchoolLevel } from '../../shared/domain/org';
+import { currentSchoolYear } from '../../shared/plan/due-wire';
+import { hanoiDate, type LocalDate } from '../../shared/time';
+import type { Access } from '../auth/access';
+import type { Database } from '../db/schema';
+import { badRequest, notFound } from '../http/errors';
+import { canFollowDue } from '../services/due-service';
+import type { OrgTree } from '../services/org-tree';
+import { idChunks } from '../sync/batching';
+import { RowShapeError, toSharedRows } from '../sync/rows';
+import { TreeHistory } from './history';
+import { PERSON_INDICATORS, personCounts, personLists, type CountingTypes, type SchoolCounts } from './queries';
+
+const UNIT_NOT_FOUND = 'Không tìm thấy đơn vị (unit not found)';
+const SCHOOL_NOT_FOUND = 'Không tìm thấy trường (school not found)';
+const YEAR_NOT_FOUND = 'Không tìm thấy năm học (school year not found)';
+const TERM_NOT_FOUND = 'Năm học không có học kỳ này (no such term in the school year)';
+
+function levelOf(raw: string | null | undefined): SchoolLevel | null {
+  return (SCHOOL_LEVELS as readonly string[]).includes(raw ?? '') ? (raw as SchoolLevel) : null;
+}
+
+function group<T>(items: readonly T[], key: (item: T) => string | null): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === null) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/** What `evaluateRequirements` reads of a session. */
+const EvaluatedSessionSchema = SessionSchema.pick({
+  id: true,
+  schoolId: true,
+  scopeUnitId: true,
+  schoolYearId: true,
+  activityTypeId: true,
+  scenarioCode: true,
+  startsAt: true,
+  endsAt: true,
+  audience: true,
+  status: true,
+});
+
+/** The date a period's roll-up is judged on: its last day, or today while it is still running. */
+export function rollUpDate(period: CoveragePeriod, today: LocalDate): LocalDate {
+  return period.to < today ? period.to : today;
+}
+
+/** The drill side of the data: what the drill dues of many schools are computed from. */
+interface DrillData {
+  activityTypes: ActivityType[];
+  requirementsByOwner: Map<string, Requirement[]>;
+  sessionsBySchool: Map<string, Session[]>;
+  unitSessionsByScope: Map<string, Session[]>;
+  classesBySchool: Map<string, Class[]>;
+}
+
+export interface SchoolFigures {
+  schoolId: string;
+  indicators: IndicatorSummary[];
+  drills: DrillDue[];
+}
+
+function toOverdue(d: DrillDue): OverdueDrill {
+  return {
+    requirementId: d.requirement.id,
+    title: d.requirement.title,
+    periodKey: d.period.key,
+    periodLabel: d.period.label,
+    end: d.period.end,
+    scenarioCode: d.scenarioCode,
+  };
+}
+
+function sumUp(rows: IndicatorSummary[][]): IndicatorSummary[] {
+  return INDICATOR_CODES.map((code) => {
+    let numerator = 0;
+    let denominator = 0;
+    let periods = 0;
+    for (const list of rows) {
+      const r = list.find((x) => x.code === code);
+      numerator += r?.numerator ?? 0;
+      denominator += r?.denominator ?? 0;
+      periods += r?.periods ?? 0;
+    }
+    const out: IndicatorSummary = { code, numerator, denominator, percentage: percentage(numerator, denominator) };
+    if (code === 'youthStaffTrained') out.periods = periods;
+    return out;
+  });
+}
+
+/**
+ * Coverage for officers' dashboards and a school's page. The person-based indicators are counted in SQL
+ * (`queries.ts`) for every school of the unit at once; the drill indicator, over a few sessions per school, is
+ * evaluated in memory with the shared pure function, like the due list.
+ */
+export class CoverageService {
+  /**
+   * Person-based counts per (school, period), with the versions of the school's streams they were counted at. Every
+   * write that can change them (people, links, sessions, marks, commitments of the school; unit-wide sessions and
+   * activity types above it) takes a new version in one of those streams (the sync contract), so an entry whose
+   * versions still match is exact: a dashboard recounts only the schools that changed since it was last asked.
+   */
+  private readonly counted = new Map<string, { versions: string; counts: SchoolCounts }>();
+  private static readonly MAX_CACHED = 50_000;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async unitCoverage(access: Access, query: CoverageQuery, now: Date): Promise<UnitCoverageResponse> {
+    const tree = access.tree;
+    const unit = tree.get(query.unitId);
+    if (!unit || !canFollowDue(access, unit.id)) throw notFound(UNIT_NOT_FOUND);
+    const today = hanoiDate(now);
+    const year = await this.schoolYearFor(tree, unit.id, query.schoolYearId, today);
+    const period = this.periodFor(year, query);
+    const history = await TreeHistory.load(this.db, tree);
+    const date = rollUpDate(period, today);
+
+    const schoolIds = history.schoolsUnder(unit.id, date);
+    const names = await this.schoolNames(schoolIds);
+    const figures = await this.figures(history, schoolIds, year, period, today);
+    const lastSync = await this.lastSync(schoolIds);
+
+    const schools: SchoolCoverageRow[] = schoolIds
+      .map((id) => {
+        const f = figures.get(id)!;
+        const place = history.placeOf(id, date);
+        return {
+          schoolId: id,
+          name: names.get(id) ?? id,
+          schoolLevel: levelOf(tree.get(id)?.schoolLevel),
+          parentId: place.parentId,
+          clusterId: place.clusterId,
+          indicators: f.indicators,
+          lastSyncAt: lastSync.get(id) ?? null,
+          overdueDrills: f.drills
+            .filter((d) => d.status === 'overdue')
+            .map(toOverdue)
+            .sort((a, b) => a.end.localeCompare(b.end) || a.title.localeCompare(b.title, 'vi')),
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.schoolId.localeCompare(b.schoolId));
+
+    // The next step of the drill-down: units directly below (the commune offices and clusters under the Sở).
+    const children: ChildUnitCoverage[] = [];
+    if (!tree.isSchool(unit.id)) {
+      const childIds = [...tree.nodes.values()]
+        .filter((n) => n.kind !== 'school' && n.id !== unit.id && history.placeOf(n.id, date).parentId === unit.id)
+        .map((n) => n.id);
+      for (const childId of childIds) {
+        const under = schools.filter((s) => s.parentId === childId || s.clusterId === childId || history.unitsAbove(s.schoolId, date).includes(childId));
+        if (under.length === 0) continue;
+        const node = tree.get(childId)!;
+        children.push({
+          unitId: childId,
+          name: node.name,
+          kind: node.kind,
+          schoolCount: under.length,
+          indicators: sumUp(under.map((s) => s.indicators)),
+        });
+      }
+      children.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name, 'vi'));
+    }
+
+    return {
+      unitId: unit.id,
+      unitName: unit.name,
+      unitKind: unit.kind,
+      schoolYear: { id: year.id, label: year.label },
+      period,
+      today,
+      generatedAt: now.toISOString(),
+      totals: sumUp(schools.map((s) => s.indicators)),
+      children,
+      schools,
+    };
+  }
+
+  async schoolCoverage(access: Access, schoolId: string, query: SchoolCoverageQuery, now: Date): Promise<SchoolCoverageResponse> {
+    const tree = access.tree;
+    const node = tree.get(schoolId);
+    if (!node || !tree.isSchool(schoolId) || !canFollowDue(access, schoolId)) throw notFound(SCHOOL_NOT_FOUND);
+    const today = hanoiDate(now);
+    const year = await this.schoolYearFor(tree, schoolId, query.schoolYearId, today);
+    const period = this.periodFor(year, query);
+    const history = await TreeHistory.load(this.db, tree);
+    const level = levelOf(node.schoolLevel);
+    const [name] = (await this.schoolNames([schoolId])).values();
+
+    const result = await this.schoolResults(history, schoolId, year, period, today);
+    // Names of people only to those who may read the school's roster; figures to everyone who may follow it.
+    const named = access.canReadSchool(schoolId);
+    const indicators = result.indicators.map((r) => (named || r.code === 'drillsHeld' ? r : { ...r, missing: [] }));
+
+    const classes = await this.db
+      .selectFrom('classes')
+      .select(['id', 'name', 'grade'])
+      .where('school_id', '=', schoolId)
+      .where('school_year_id', '=', year.id)
+      .execute();
+    classes.sort((a, b) => a.grade - b.grade || a.name.localeCompare(b.name, 'vi'));
+    const classRows = classes.map((c) => ({
+      classId: c.id,
+      name: c.name,
+      grade: c.grade,
+      indicators: STUDENT_INDICATORS.map((code) => {
+        const counts = result.byClass.get(`${code}:${c.id}`) ?? { n: 0, d: 0 };
+        return { code, numerator: counts.n, denominator: counts.d, percentage: percentage(counts.n, counts.d) };
+      }),
+    }));
+    const lastSync = await this.lastSync([schoolId]);
+    return {
+      school: { id: schoolId, name: name ?? node.name, schoolLevel: level },
+      schoolYear: { id: year.id, label: year.label },
+      period,
+      today,
+      generatedAt: now.toISOString(),
+      lastSyncAt: lastSync.get(schoolId) ?? null,
+      indicators,
+      classes: classRows,
+      overdueDrills: result.drills
+        .filter((d) => d.status === 'overdue')
+        .map(toOverdue)
+        .sort((a, b) => a.end.localeCompare(b.end) || a.title.localeCompare(b.title, 'vi')),
+    };
+  }
+
+  /**
+   * Every school's indicator figures (no names), the person-based ones counted in SQL. Public for the agreement
+   * test and the bench.
+   */
+  async figures(history: TreeHistory, schoolIds: string[], year: SchoolYear, period: CoveragePeriod, today: LocalDate): Promise<Map<string, SchoolFigures>> {
+    const tree = history.tree;
+    const activityTypes = await this.activityTypes();
+    const types = this.countingTypes(activityTypes);
+    const levels = new Map(schoolIds.map((id) => [id, levelOf(tree.get(id)?.schoolLevel)]));
+    const counts = await this.cachedCounts(tree, schoolIds, levels, types, period);
+    const drills = await this.drillData(history, schoolIds, year, activityTypes);
+    const out = new Map<string, SchoolFigures>();
+    for (const id of schoolIds) {
+      const c = counts.get(id)!;
+      const dues = this.drillDuesOf(history, drills, id, levels.get(id) ?? null, year, period, today);
+      out.set(id, { schoolId: id, indicators: this.summaries(c, dues), drills: dues });
+    }
+    return out;
+  }
+
+  /** `personCounts`, from the cache for schools none of whose streams moved since they were counted. */
+  private async cachedCounts(
+    tree: OrgTree,
+    schoolIds: string[],
+    levels: Map<string, SchoolLevel | null>,
+    types: CountingTypes,
+    period: CoveragePeriod,
+  ): Promise<Map<string, SchoolCounts>> {
+    // Versions are read before counting: a write landing during the count leaves a newer version behind, so the entry
+    // stored now is recounted next time rather than trusted.
+    const streamsOf = new Map(schoolIds.map((id) => [id, tree.streamsAbove(id)]));
+    const versions = new Map<string, number>();
+    for (const ids of idChunks([...streamsOf.values()].flat())) {
+      for (const r of await this.db.selectFrom('stream_versions').select(['stream', 'version']).where('stream', 'in', ids).execute()) {
+        versions.set(r.stream, r.version);
+      }
+    }
+    const keyOf = (id: string) => `${id}|${period.schoolYearId}|${period.from}|${period.to}`;
+    const versionsOf = (id: string) => (streamsOf.get(id) ?? []).map((st) => versions.get(st) ?? 0).join('.');
+    const out = new Map<string, SchoolCounts>();
+    const stale: string[] = [];
+    for (const id of schoolIds) {
+      const hit = this.counted.get(keyOf(id));
+      if (hit && hit.versions === versionsOf(id)) out.set(id, hit.counts);
+      else stale.push(id);
+    }
+    if (stale.length > 0) {
+      const fresh = await personCounts(this.db, stale, levels, types, period);
+      for (const id of stale) {
+        const counts = fresh.get(id)!;
+        out.set(id, counts);
+        const key = keyOf(id);
+        this.counted.delete(key);
+        this.counted.set(key, { versions: versionsOf(id), counts });
+      }
+      // Oldest entries first out (a Map iterates in insertion order).
+      for (const key of this.counted.keys()) {
+        if (this.counted.size <= CoverageService.MAX_CACHED) break;
+        this.counted.delete(key);
+      }
+    }
+    return out;
+  }
+
+  /** One school's indicators with the people and drills still missing. Public for the agreement test. */
+  async schoolResults(
+    history: TreeHistory,
+    schoolId: string,
+    year: SchoolYear,
+    period: CoveragePeriod,
+    today: LocalDate,
+  ): Promise<{ indicators: IndicatorResult[]; drills: DrillDue[]; byClass: Map<string, { n: number; d: number }> }> {
+    const activityTypes = await this.activityTypes();
+    const types = this.countingTypes(activityTypes);
+    const level = levelOf(history.tree.get(schoolId)?.schoolLevel);
+    const lists = await personLists(this.db, schoolId, level, types, period);
+    const drills = await this.drillData(history, [schoolId], year, activityTypes);
+    const dues = this.drillDuesOf(history, drills, schoolId, level, year, period, today);
+
+    const byName = (a: MissingItem, b: MissingItem): number => a.name.localeCompare(b.name, 'vi') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const staff = lists.people.filter((p) => p.kind === 'staff');
+    const students = lists.people.filter((p) => p.kind === 'student');
+    const denominators: Record<(typeof PERSON_INDICATORS)[number], typeof lists.people> = {
+      staffLegalEducation: staff,
+      trafficCommitments: students,
+      youthStaffTrained: staff.filter((p) => p.youth),
+      parentsReached: students,
+      studentsVolunteering: students,
+    };
+    const byClass = new Map<string, { n: number; d: number }>();
+    const results = new Map<IndicatorCode, IndicatorResult>();
+    for (const code of PERSON_INDICATORS) {
+      const people = denominators[code];
+      const counted = lists.counted[code];
+      const missing: MissingItem[] = [];
+      let n = 0;
+      for (const p of people) {
+        const hit = counted.has(p.id);
+        if (hit) n += 1;
+        else {
+          const item: MissingItem = { kind: 'person', id: p.id, name: p.fullName, schoolId };
+          if (p.classId !== null) item.classId = p.classId;
+          missing.push(item);
+        }
+        if (p.classId !== null && STUDENT_INDICATORS.includes(code)) {
+          const key = `${code}:${p.classId}`;
+          const c = byClass.get(key) ?? { n: 0, d: 0 };
+          c.d += 1;
+          if (hit) c.n += 1;
+          byClass.set(key, c);
+        }
+      }
+      const r: IndicatorResult = { code, numerator: n, denominator: people.length, percentage: percentage(n, people.length), missing: missing.sort(byName) };
+      if (code === 'youthStaffTrained') r.periods = lists.youthPeriods;
+      results.set(code, r);
+    }
+    const done = dues.filter((d) => d.status === 'done').length;
+    results.set('drillsHeld', {
+      code: 'drillsHeld',
+      numerator: done,
+      denominator: dues.length,
+      percentage: percentage(done, dues.length),
+      missing: dues
+        .filter((d) => d.status !== 'done')
+        .map((d) => {
+          const item: MissingItem = {
+            kind: 'scenario',
+            id: `${d.requirement.id}:${d.period.key}`,
+            name: `${d.requirement.title} (${d.period.label})`,
+            schoolId,
+            dueDate: d.period.end,
+          };
+          if (d.scenarioCode !== null) item.scenarioCode = d.scenarioCode;
+          return item;
+        })
+        .sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? '') || byName(a, b)),
+    });
+    return { indicators: INDICATOR_CODES.map((c) => results.get(c)!), drills: dues, byClass };
+  }
+
+  private summaries(c: SchoolCounts, dues: DrillDue[]): IndicatorSummary[] {
+    return INDICATOR_CODES.map((code) => {
+      if (code === 'drillsHeld') {
+        const done = dues.filter((d) => d.status === 'done').length;
+        return { code, numerator: done, denominator: dues.length, percentage: percentage(done, dues.length) };
+      }
+      const s: IndicatorSummary = { code, numerator: c.numerator[code], denominator: c.denominator[code], percentage: percentage(c.numerator[code], c.denominator[code]) };
+      if (code === 'youthStaffTrained') s.periods = c.youthPeriods;
+      return s;
+    });
+  }
+
+  private countingTypes(activityTypes: ActivityType[]): CountingTypes {
+    const sets = typesCountingToward(activityTypes);
+    return {
+      staffLegalEducation: [...sets.staffLegalEducation],
+      youthStaffTrained: [...sets.youthStaffTrained],
+      parentsReached: [...sets.parentsReached],
+      studentsVolunteering: [...sets.studentsVolunteering],
+    };
+  }
+
+  private drillDuesOf(
+    history: TreeHistory,
+    data: DrillData,
+    schoolId: string,
+    level: SchoolLevel | null,
+    year: SchoolYear,
+    period: CoveragePeriod,
+    today: LocalDate,
+  ): DrillDue[] {
+    // Requirements and unit-wide sessions may come from any unit the school belonged to during the year: a due period
+    // of the year can end under another parent than the coverage period.
+    const owners = new Set([schoolId, ...history.unitsAboveDuring(schoolId, year.startDate, year.endDate)]);
+    const input: SchoolCoverageInput = {
+      school: { id: schoolId, name: '', schoolLevel: level, unitsAbove: (d) => history.unitsAbove(schoolId, d) },
+      year,
+      today,
+      activityTypes: data.activityTypes,
+      requirements: [...owners].flatMap((u) => data.requirementsByOwner.get(u) ?? []),
+      classes: data.classesBySchool.get(schoolId) ?? [],
+      persons: [],
+      sessions: [...(data.sessionsBySchool.get(schoolId) ?? []), ...[...owners].flatMap((u) => data.unitSessionsByScope.get(u) ?? [])],
+      attendance: [],
+      commitments: [],
+    };
+    return drillDuesIn(input, period);
+  }
+
+  /** Requirements, sessions and classes the drill dues of these schools are judged from. */
+  private async drillData(history: TreeHistory, schoolIds: string[], year: SchoolYear, activityTypes: ActivityType[]): Promise<DrillData> {
+    const owners = new Set<string>();
+    for (const id of schoolIds) {
+      owners.add(id);
+      for (const u of history.unitsAboveDuring(id, year.startDate, year.endDate)) owners.add(u);
+    }
+    const requirements = (await this.requirements(year.id, [...owners])).filter((r) =>
+      r.indicator !== null ? r.indicator === INDICATOR_TAGS.drillsHeld : (activityTypes.find((t) => t.id === r.activityTypeId)?.indicators as readonly string[] | undefined)?.includes(INDICATOR_TAGS.drillsHeld),
+    );
+    // Sessions of the same kind as a drill requirement's type count toward it (sessionCountsFor).
+    const codes = new Set<string>(requirements.map((r) => activityTypes.find((t) => t.id === r.activityTypeId)?.code).filter((c): c is ActivityType['code'] => c !== undefined && c !== 'other'));
+    const typeIds = activityTypes.filter((t) => codes.has(t.code) || requirements.some((r) => r.activityTypeId === t.id)).map((t) => t.id);
+    const schoolSessions = typeIds.length ? await this.sessions(year.id, schoolIds, typeIds, 'school') : [];
+    const unitSessions = typeIds.length ? await this.sessions(year.id, [...owners], typeIds, 'unit') : [];
+    const classes = await this.classesNamedBy(schoolSessions);
+    return {
+      activityTypes,
+      requirementsByOwner: group(requirements, (r) => r.ownerUnitId),
+      sessionsBySchool: group(schoolSessions, (s) => s.schoolId),
+      unitSessionsByScope: group(unitSessions, (s) => s.scopeUnitId),
+      classesBySchool: group(classes, (c) => c.schoolId),
+    };
+  }
+
+  private periodFor(year: SchoolYear, q: { termNo?: number | undefined; from?: string | undefined; to?: string | undefined }): CoveragePeriod {
+    if (q.termNo !== undefined) {
+      const p = periodOf(year, q.termNo);
+      if (p.termNo === undefined) throw badRequest(TERM_NOT_FOUND, [{ field: 'termNo', message: TERM_NOT_FOUND }]);
+      return p;
+    }
+    if (q.from !== undefined && q.to !== undefined) return { schoolYearId: year.id, from: q.from, to: q.to };
+    return periodOf(year);
+  }
+
+  private async schoolYearFor(tree: OrgTree, unitId: string, asked: string | undefined, today: string): Promise<SchoolYear> {
+    const departments = tree.ancestorsOrSelf(unitId);
+    let q = this.db.selectFrom('school_years').selectAll().where('department_id', 'in', departments);
+    if (asked !== undefined) q = q.where('id', '=', asked);
+    const years = await toSharedRows(this.db, 'schoolYear', await q.execute());
+    const year = currentSchoolYear(years, today);
+    if (!year) throw notFound(YEAR_NOT_FOUND);
+    return year;
+  }
+
+  private async schoolNames(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const chunk of idChunks(ids)) {
+      for (const r of await this.db.selectFrom('units').select(['id', 'name']).where('id', 'in', chunk).execute()) out.set(r.id, r.name);
+    }
+    return out;
+  }
+
+  private async activityTypes(): Promise<ActivityType[]> {
+    return toSharedRows(this.db, 'activityType', await this.db.selectFrom('activity_types').selectAll().execute());
+  }
+
+  private async requirements(schoolYearId: string, owners: string[]): Promise<Requirement[]> {
+    const out: Requirement[] = [];
+    for (const ids of idChunks(owners)) {
+      const rows = await this.db.selectFrom('requirements').selectAll().where('school_year_id', '=', schoolYearId).where('owner_unit_id', 'in', ids).execute();
+      out.push(...(await toSharedRows(this.db, 'requirement', rows)));
+    }
+    return out;
+  }
+
+  private async sessions(schoolYearId: string, unitIds: string[], typeIds: string[], kind: 'school' | 'unit'): Promise<Session[]> {
+    const out: Session[] = [];
+    for (const ids of idChunks(unitIds)) {
+      let q = this.db
+        .selectFrom('sessions')
+        .select(['id', 'school_id', 'scope_unit_id', 'school_year_id', 'activity_type_id', 'scenario_code', 'starts_at', 'ends_at', 'audience', 'status'])
+        .where('school_year_id', '=', schoolYearId)
+        .where('activity_type_id', 'in', typeIds)
+        .where('status', '<>', 'cancelled');
+      q = kind === 'school' ? q.where('school_id', 'in', ids) : q.where('school_id', 'is', null).where('scope_unit_id', 'in', ids);
+      for (const r of await q.execute()) {
+        const parsed = EvaluatedSessionSchema.safeParse({
+          id: r.id,
+          schoolId: r.school_id,
+          scopeUnitId: r.scope_unit_id,
+          schoolYearId: r.school_year_id,
+          activityTypeId: r.activity_type_id,
+          scenarioCode: r.scenario_code,
+          startsAt: r.starts_at,
+          endsAt: r.ends_at,
+          audience: parseJson(r.audience),
+          status: r.status,
+        });
+        if (!parsed.success) throw new RowShapeError('session', r.id, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`).join('; '));
+        out.push(parsed.data as Session);
+      }
+    }
+    return out;
+  }
+
+  private async classesNamedBy(sessions: Session[]): Promise<Class[]> {
+    const out: Class[] = [];
+    for (const ids of idChunks(sessions.flatMap((s) => s.audience.classIds))) {
+      const rows = await this.db.selectFrom('classes').selectAll().where('id', 'in', ids).execute();
+      out.push(...(await toSharedRows(this.db, 'class', rows)));
+    }
+    return out;
+  }
+
+  /** The latest push or pull of any device filed under each school. */
+  private async lastSync(schoolIds: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const ids of idChunks(schoolIds)) {
+      const rows = await this.db
+        .selectFrom('sync_clients')
+        .select((eb) => ['school_id', eb.fn.max('last_push_at').as('push'), eb.fn.max('last_pull_at').as('pull')])
+        .where('school_id', 'in', ids)
+        .groupBy('school_id')
+        .execute();
+      for (const r of rows) if (r.school_id) out.set(r.school_id, later(r.push ?? null, r.pull ?? null));
+    }
+    return out;
+  }
+}
