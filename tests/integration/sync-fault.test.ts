@@ -14,6 +14,7 @@ import { SyncEngine, type SyncOutcome, type Timers } from '../../src/client/sync
 import { createSyncLock } from '../../src/client/sync/lock';
 import { mutateWith } from '../../src/client/sync/mutate';
 import { openDatabase, type Db } from '../../src/server/db';
+import { isInAudience } from '../../src/shared/domain/audience';
 import { ATTENDANCE_STATUSES } from '../../src/shared/domain/records';
 import { PG_URL, testDbKinds } from '../helpers/db';
 import { FaultProxy, seededRandom } from '../helpers/fault-proxy';
@@ -37,7 +38,7 @@ const PASSWORD = 'truongan2025';
 const USERNAMES = ['gv.dichvong', 'ht.dichvong', 'gv.nguyentrai'] as const;
 /** Rows marked are drawn from a few sessions and people, so that marks of one row meet, across devices too. */
 const SESSIONS_PER_SCHOOL = 3;
-const PERSONS_PER_SCHOOL = 40;
+const PERSONS_PER_SCHOOL = 25;
 const PORTS = { sqlite: 18340, postgres: 18341 } as const;
 const KILLS_AT = [0.35, 0.7];
 
@@ -59,7 +60,8 @@ interface Device {
   db: TruongAnDb;
   engine: SyncEngine;
   sessions: string[];
-  persons: string[];
+  /** Per session: people of its audience who can be marked in it (the server refuses anyone else). */
+  persons: Map<string, string[]>;
   /** The sync this test started and has not yet seen finish. */
   running: Promise<void> | null;
   outcomes: Record<SyncOutcome['status'], number>;
@@ -189,7 +191,7 @@ describe.each(testDbKinds().map((k) => k.kind))('offline-first sync under networ
         db,
         engine,
         sessions: [],
-        persons: [],
+        persons: new Map(),
         running: null,
         outcomes: { ok: 0, offline: 0, busy: 0, failed: 0, updateRequired: 0 },
         rejectedSeen: 0,
@@ -197,13 +199,27 @@ describe.each(testDbKinds().map((k) => k.kind))('offline-first sync under networ
     }
     for (const d of devices) {
       expect((await d.engine.syncNow()).status).toBe('ok');
-      // Rows that can be marked: the school's own sessions that still take place, and people still enrolled.
+      // Rows that can be marked: the school's own sessions that still take place, and people still enrolled who are
+      // in the session's audience.
       const sessions = await d.db.entity('session').where('schoolId').equals(d.schoolId).toArray();
-      const persons = await d.db.entity('person').where('schoolId').equals(d.schoolId).toArray();
-      d.sessions = sample(random, sessions.filter((s) => s.status !== 'cancelled').map((s) => s.id).sort(), SESSIONS_PER_SCHOOL);
-      d.persons = sample(random, persons.filter((p) => p.status === 'active').map((p) => p.id).sort(), PERSONS_PER_SCHOOL);
+      const persons = (await d.db.entity('person').where('schoolId').equals(d.schoolId).toArray()).filter(
+        (p) => p.status === 'active',
+      );
+      const classes = await d.db.entity('class').where('schoolId').equals(d.schoolId).toArray();
+      const gradeOf = (classId: string) => classes.find((c) => c.id === classId)?.grade;
+      const classOf = new Map(persons.map((p) => [p.id, p.classId]));
+      const open = sessions.filter((s) => s.status !== 'cancelled').sort((a, b) => a.id.localeCompare(b.id));
+      d.sessions = sample(random, open.map((s) => s.id), SESSIONS_PER_SCHOOL);
       expect(d.sessions.length, `${d.username} pulled no sessions`).toBe(SESSIONS_PER_SCHOOL);
-      expect(d.persons.length, `${d.username} pulled too few people`).toBe(PERSONS_PER_SCHOOL);
+      for (const sessionId of d.sessions) {
+        const audience = open.find((s) => s.id === sessionId)!.audience;
+        const invited = persons.filter((p) =>
+          isInAudience(audience, { ...p, childClassIds: p.studentIds.map((id) => classOf.get(id) ?? null) }, gradeOf),
+        );
+        const chosen = sample(random, invited.map((p) => p.id).sort(), PERSONS_PER_SCHOOL);
+        expect(chosen.length, `${d.username}: too few people in a session's audience`).toBe(PERSONS_PER_SCHOOL);
+        d.persons.set(sessionId, chosen);
+      }
     }
     // The Dịch Vọng tablets mark the same rows.
     devices[1]!.sessions = devices[0]!.sessions;
@@ -247,7 +263,7 @@ describe.each(testDbKinds().map((k) => k.kind))('offline-first sync under networ
       const d = pick(random, candidates);
       perDevice.set(d.username, perDevice.get(d.username)! + 1);
       const sessionId = pick(random, d.sessions);
-      const personId = pick(random, d.persons);
+      const personId = pick(random, d.persons.get(sessionId)!);
       const status = pick(random, ATTENDANCE_STATUSES);
       const noteRoll = random();
       const note = noteRoll < 0.6 ? undefined : noteRoll < 0.9 ? `Ghi chú ${step} của ${d.username}` : `  đến muộn ${step} phút  `;

@@ -60,7 +60,7 @@ describe('graceful shutdown of the real server', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'truong-an-shutdown-'));
-    child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server/server.ts'], {
+    child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/server/cli/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
       stdio: ['ignore', 'ignore', 'pipe'],

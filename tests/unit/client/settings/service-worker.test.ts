@@ -32,6 +32,7 @@ function fakeScope() {
     listeners,
     windows,
     __WB_MANIFEST: [{ url: 'index.html', revision: 'abc' }, 'assets/index-123.js'],
+    location: { origin: 'https://truongan.example' },
     addEventListener(type: string, listener: Listener) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },
@@ -67,8 +68,15 @@ describe('service worker', () => {
   it('precaches the build manifest and serves every navigation but /api from the precached index.html', () => {
     expect(workbox.precacheAndRoute).toHaveBeenCalledWith(scope.__WB_MANIFEST);
     expect(workbox.cleanupOutdatedCaches).toHaveBeenCalled();
-    // Exactly one route: nothing answers /api from a cache.
-    expect(workbox.registerRoute).toHaveBeenCalledTimes(1);
+    // Two routes: navigations, and material files saved for offline use. No other /api request meets a cache.
+    expect(workbox.registerRoute).toHaveBeenCalledTimes(2);
+    const files = workbox.registerRoute.mock.calls[1]![0] as (o: { url: URL; request: { method: string } }) => boolean;
+    const origin = 'https://truongan.example';
+    const asks = (path: string, method = 'GET') => files({ url: new URL(path, origin), request: { method } });
+    expect(asks(`/api/files/${'a'.repeat(64)}`)).toBe(true);
+    expect(asks(`/api/files/${'a'.repeat(64)}`, 'POST')).toBe(false);
+    expect(asks('/api/sync/pull')).toBe(false);
+    expect(asks('/api/files/uploads/x')).toBe(false);
     const route = workbox.registerRoute.mock.calls[0]![0] as { handler: unknown; options: { denylist: RegExp[] } };
     expect(route.handler).toEqual({ boundTo: '/index.html' });
     const denied = (path: string) => route.options.denylist.some((re) => re.test(path));
