@@ -7,6 +7,8 @@ import { DEMO_PRINCIPAL, expectNoSeriousA11yViolations, signIn } from './helpers
  * says why it cannot import.
  */
 test.describe('roster import', () => {
+  // The import changes the demo school's roster: it runs once, on the tablet.
+  test.skip(({ isMobile }) => isMobile, 'the import runs once, on the tablet');
   test('a principal previews a CSV with a bad row, confirms and applies it', async ({ page, context }, testInfo) => {
     await page.goto('/dang-nhap');
     await signIn(page, DEMO_PRINCIPAL);
@@ -28,8 +30,8 @@ test.describe('roster import', () => {
     await expect(page.getByTestId('import-count-errors')).toContainText('1');
     await expect(preview).toContainText('Không đọc các cột dữ liệu cá nhân: Dân tộc, Họ tên cha');
     await expect(preview).toContainText('Lớp sẽ được tạo khi áp dụng: 1A9');
-    // The demo school's students are not in this file: the preview says they will be marked as left.
-    await expect(preview).toContainText(/người không còn trong tệp sẽ được đánh dấu đã rời trường/);
+    // The file speaks only for class 1A9: nobody of the demo school's other classes is marked as left.
+    await expect(preview).not.toContainText(/sẽ được đánh dấu đã rời trường/);
     const rows = page.getByTestId('import-rows');
     await expect(rows.getByRole('row').nth(1)).toContainText('4');
     await expect(rows.getByRole('row').nth(1)).toContainText('Thiếu họ tên; Ngày sinh không hợp lệ');

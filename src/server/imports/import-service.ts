@@ -135,7 +135,20 @@ export function planImport(
     if (action !== 'skip' && problems.length > 0) summary.warnings++;
     return { row, action, problems, existing: prev, classRef, next };
   });
-  const absent = existing.filter((p) => p.status === 'active' && p.code !== null && !fileCodes.has(p.code));
+  // Who is missing from the file has left, but only where the file speaks for them: a student export may hold one
+  // class or one grade, so only students of the classes the file lists are marked as left (a whole-school export lists
+  // every class); a staff export is the whole school's.
+  const fileClassIds = new Set<string>();
+  if (kind === 'students') {
+    for (const r of stored.rows) {
+      const id = r.className ? classesByName.get(r.className) : undefined;
+      if (id) fileClassIds.add(id);
+    }
+  }
+  const spokenFor = (p: ExistingPerson) => kind === 'staff' || (p.class_id !== null && fileClassIds.has(p.class_id));
+  const absent = existing.filter(
+    (p) => p.status === 'active' && p.code !== null && !fileCodes.has(p.code) && spokenFor(p),
+  );
   summary.leave += absent.length;
   const classNames = new Map<string, string>();
   for (const [name, id] of classesByName) if (!classNames.has(id)) classNames.set(id, name);

@@ -181,6 +181,17 @@ describe.each(testDbKinds())('roster import on $kind', ({ open }) => {
     expect(returned).toMatchObject({ status: 'active', left_on: null });
   });
 
+  it("a one-class export marks as left only that class's missing students, never the rest of the school", async () => {
+    const current = (await people('student')).filter((r) => r.status === 'active');
+    const classOf = new Map(current.map((r) => [r.code, r.class_id]));
+    const oneClass = records.filter((r) => classOf.get(r.code) === classOf.get(records[0]!.code));
+    expect(oneClass.length).toBeGreaterThan(2);
+    const [gone, ...stay] = oneClass;
+    const view = await preview(await studentWorkbook(stay));
+    expect(view.absent.map((a) => a.code)).toEqual([gone!.code]);
+    expect(view.summary).toMatchObject({ leave: 1, create: 0 });
+  });
+
   it('applies nothing from a file with bad rows until confirmed, and reports each bad row', async () => {
     // In the fixture's class 5A1, so that only the last row names a class the school does not have.
     const good = studentRecords(6, 11).map((r) => ({ ...r, className: '5A1' }));
