@@ -49,7 +49,11 @@ export async function signOutAccount(userId: string, db: TruongAnDb = getDb()): 
  */
 export async function listDeviceAccounts(db: TruongAnDb = getDb()): Promise<DeviceAccount[]> {
   const accounts = await db.accounts.toArray();
-  const withWork = new Set((await db.outbox.orderBy('userId').uniqueKeys()) as string[]);
+  // Only the signed-out accounts' queues are read, each by its own key: the session store follows this list live,
+  // and a read of the whole outbox re-ran (and held up the next write) at every mark the signed-in teacher made.
+  const signedOut = accounts.filter((a) => a.token === null);
+  const queued = await Promise.all(signedOut.map((a) => db.outbox.where('userId').equals(a.userId).first()));
+  const withWork = new Set(signedOut.filter((_, i) => queued[i] !== undefined).map((a) => a.userId));
   return accounts
     .filter((a) => a.token !== null || withWork.has(a.userId))
     .sort((a, b) => a.user.displayName.localeCompare(b.user.displayName, 'vi'));

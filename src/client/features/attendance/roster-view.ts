@@ -52,7 +52,7 @@ export function indexGroups(groups: readonly RosterGroup[]): IndexedGroup[] {
 /**
  * The roster as one flat list (a header, then its people, for each group) so that a window of fixed-height rows
  * can show 2,000 people without 2,000 rows in the page. A search hides the people it does not match and the groups
- * left empty. The list holds no mark, so a tap does not rebuild it: the counts come from groupCounts.
+ * left empty. The list holds no mark, so a tap does not rebuild it: rows and headers read the live sheet (live-sheet.ts).
  */
 export function flattenRoster(
   groups: readonly IndexedGroup[],
@@ -78,6 +78,7 @@ export function flattenRoster(
 
 /**
  * Each group's counts by its key, of the whole group whatever the search shows: what the teacher is accountable for.
+ * A full recount: the sheet moves its live counters by the difference instead (live-sheet.ts), this is their reference.
  */
 export function groupCounts(groups: readonly IndexedGroup[], marks: MarkMap): Map<string, AttendanceCounts> {
   return new Map(groups.map(({ group }) => [group.key, countAttendance(group.people, marks)]));

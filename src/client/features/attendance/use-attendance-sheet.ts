@@ -10,6 +10,7 @@ import { getSession } from '../../db/repositories/sessions';
 import { useSessionStore } from '../../stores/session';
 import { mutate, mutateMany } from '../../sync/mutate';
 import { getRuntime } from '../../sync/runtime';
+import { useLiveSheet } from './live-sheet';
 import { everyone, indexGroups, nextTapStatus, overlayMarks, statusOf, unmarkedOf, type IndexedGroup } from './roster-view';
 import { rosterSchoolOf, schoolsOfUser } from './scope';
 
@@ -103,6 +104,8 @@ export function useAttendanceSheet(sessionId: Ref<string>, requestedSchool: Ref<
   const totals = computed(() => countAttendance(allPeople.value, marks.value));
   const readOnly = computed(() => base.value?.session?.status === 'cancelled');
   const loading = computed(() => base.value === undefined || stored.value === undefined || waiting.value === undefined);
+  // What the rows and counters read: per person and per group, so that a tap re-renders only what it changed.
+  const live = useLiveSheet({ groups, marks, pending: pendingPeople, saving, stored });
 
   const error = shallowRef<string | null>(null);
   let queue: Promise<unknown> = Promise.resolve();
@@ -156,15 +159,19 @@ export function useAttendanceSheet(sessionId: Ref<string>, requestedSchool: Ref<
     if (!session || readOnly.value || people.length === 0) return false;
     error.value = null;
     const ids = people.map((p) => p.id);
+    const args = (p: Person) => ({ sessionId: session.id, personId: p.id, status, ...(note ? { note } : {}) });
+    // Queued before the marks are shown: the write's microtask then runs ahead of the re-render that showing them
+    // schedules, so the device database works on the transaction while the rows repaint, not after. Both happen in
+    // this same turn, so the mark is shown (as saving) before anything is written either way.
+    const written = enqueue(async () => {
+      // One transaction either way: a whole group is written with bulk operations, all of it or none.
+      if (people.length === 1) await mutate('attendance.mark', args(people[0]!));
+      else await mutateMany('attendance.mark', people.map(args));
+    });
     setOptimistic(ids.map((id) => [id, status]));
     startSaving(ids);
-    const args = (p: Person) => ({ sessionId: session.id, personId: p.id, status, ...(note ? { note } : {}) });
     try {
-      await enqueue(async () => {
-        // One transaction either way: a whole group is written with bulk operations, all of it or none.
-        if (people.length === 1) await mutate('attendance.mark', args(people[0]!));
-        else await mutateMany('attendance.mark', people.map(args));
-      });
+      await written;
       return true;
     } catch (cause) {
       dropOptimistic(ids);
@@ -202,6 +209,7 @@ export function useAttendanceSheet(sessionId: Ref<string>, requestedSchool: Ref<
     pendingPeople,
     saving,
     totals,
+    live,
     readOnly,
     loading,
     error,
