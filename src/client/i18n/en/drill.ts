@@ -66,6 +66,8 @@ export default {
       title: 'Evidence photos',
       take: 'Take a photo',
       hint: 'Photos are compressed on this device, kept offline and uploaded later.',
+      consent:
+        'Photos of people are personal data: photograph the drill as a whole (exits, assembly point), not close-ups of pupils whose parents (and who themselves, from age 7) have not consented to photos.',
       working: 'Processing the photo…',
       count: '{count} photos',
       notLocal: 'Photo on the server',

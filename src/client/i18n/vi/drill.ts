@@ -66,6 +66,8 @@ export default {
       title: 'Ảnh minh chứng',
       take: 'Chụp ảnh',
       hint: 'Ảnh được nén trên máy, giữ lại khi không có mạng và tải lên sau.',
+      consent:
+        'Ảnh chụp người là dữ liệu cá nhân: chụp toàn cảnh cuộc diễn tập (lối thoát, điểm tập kết), không chụp cận mặt học sinh chưa có sự đồng ý về hình ảnh của cha mẹ và của học sinh từ 7 tuổi.',
       working: 'Đang xử lý ảnh…',
       count: '{count} ảnh',
       notLocal: 'Ảnh trên máy chủ',
