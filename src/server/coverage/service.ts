@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import {
   drillDuesIn,
   percentage,
@@ -38,7 +40,7 @@ import type { OrgTree } from '../services/org-tree';
 import { idChunks } from '../sync/batching';
 import { RowShapeError, toSharedRows } from '../sync/rows';
 import { TreeHistory } from './history';
-import { PERSON_INDICATORS, personCounts, personLists, type CountingTypes, type SchoolCounts } from './queries';
+import { PERSON_INDICATORS, personCounts, personLists, type CountingTypes, type PersonIndicator, type SchoolCounts } from './queries';
 
 const UNIT_NOT_FOUND = 'Không tìm thấy đơn vị (unit not found)';
 const SCHOOL_NOT_FOUND = 'Không tìm thấy trường (school not found)';
@@ -68,6 +70,10 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+const PersonCountsSchema = z.object(Object.fromEntries(PERSON_INDICATORS.map((code) => [code, z.number()])) as Record<PersonIndicator, z.ZodNumber>);
+/** A persisted `SchoolCounts` (coverage_counts.counts), checked before it is trusted. */
+const SchoolCountsSchema: z.ZodType<SchoolCounts> = z.object({ numerator: PersonCountsSchema, denominator: PersonCountsSchema, youthPeriods: z.number() });
 
 const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
 
@@ -147,6 +153,8 @@ export class CoverageService {
    */
   private readonly counted = new Map<string, { versions: string; counts: SchoolCounts }>();
   private static readonly MAX_CACHED = 50_000;
+  /** Bump whenever `personCounts` would count the same rows differently: persisted entries of older rules are then recounted. */
+  private static readonly COUNT_RULES = 'r1';
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -289,7 +297,11 @@ export class CoverageService {
     return out;
   }
 
-  /** `personCounts`, from the cache for schools none of whose streams moved since they were counted. */
+  /**
+   * `personCounts`, from the cache for schools none of whose streams moved since they were counted: first this
+   * process's memory, then the entries persisted in `coverage_counts` (so that a restarted server, or another instance
+   * behind the same database, starts warm), and only then counted in SQL, the fresh counts persisted for the others.
+   */
   private async cachedCounts(
     tree: OrgTree,
     schoolIds: string[],
@@ -306,31 +318,104 @@ export class CoverageService {
         versions.set(r.stream, r.version);
       }
     }
+    // Besides the streams, what the counts are computed from without a version of their own: the counting rules (this
+    // code: COUNT_RULES), the activity types counting toward each indicator, and the school's level (its commitment
+    // kinds). A persisted entry outlives a deployment, so a change to any of them must not match it.
+    const rules = `${CoverageService.COUNT_RULES}:${createHash('sha256').update(JSON.stringify(types)).digest('hex').slice(0, 16)}`;
     const keyOf = (id: string) => `${id}|${period.schoolYearId}|${period.from}|${period.to}`;
-    const versionsOf = (id: string) => (streamsOf.get(id) ?? []).map((st) => versions.get(st) ?? 0).join('.');
+    const versionsOf = (id: string) => `${rules}|${levels.get(id) ?? '-'}|${(streamsOf.get(id) ?? []).map((st) => versions.get(st) ?? 0).join('.')}`;
+    const remember = (id: string, counts: SchoolCounts) => {
+      const key = keyOf(id);
+      this.counted.delete(key);
+      this.counted.set(key, { versions: versionsOf(id), counts });
+    };
     const out = new Map<string, SchoolCounts>();
-    const stale: string[] = [];
+    let missed: string[] = [];
     for (const id of schoolIds) {
       const hit = this.counted.get(keyOf(id));
       if (hit && hit.versions === versionsOf(id)) out.set(id, hit.counts);
-      else stale.push(id);
+      else missed.push(id);
     }
-    if (stale.length > 0) {
-      const fresh = await personCounts(this.db, stale, levels, types, period);
-      for (const id of stale) {
+    if (missed.length > 0) {
+      const persisted = await this.persistedCounts(missed, period);
+      const stale: string[] = [];
+      for (const id of missed) {
+        const entry = persisted.get(id);
+        if (entry && entry.versions === versionsOf(id)) {
+          out.set(id, entry.counts);
+          remember(id, entry.counts);
+        } else stale.push(id);
+      }
+      missed = stale;
+    }
+    if (missed.length > 0) {
+      const fresh = await personCounts(this.db, missed, levels, types, period);
+      for (const id of missed) {
         const counts = fresh.get(id)!;
         out.set(id, counts);
-        const key = keyOf(id);
-        this.counted.delete(key);
-        this.counted.set(key, { versions: versionsOf(id), counts });
+        remember(id, counts);
       }
-      // Oldest entries first out (a Map iterates in insertion order).
-      for (const key of this.counted.keys()) {
-        if (this.counted.size <= CoverageService.MAX_CACHED) break;
-        this.counted.delete(key);
+      await this.persistCounts(
+        missed.map((id) => ({ schoolId: id, versions: versionsOf(id), counts: fresh.get(id)! })),
+        period,
+      );
+    }
+    // Oldest entries first out (a Map iterates in insertion order).
+    for (const key of this.counted.keys()) {
+      if (this.counted.size <= CoverageService.MAX_CACHED) break;
+      this.counted.delete(key);
+    }
+    return out;
+  }
+
+  /** Persisted counts of these schools for the period, with the versions they were counted at; unreadable ones left out. */
+  private async persistedCounts(schoolIds: string[], period: CoveragePeriod): Promise<Map<string, { versions: string; counts: SchoolCounts }>> {
+    const out = new Map<string, { versions: string; counts: SchoolCounts }>();
+    for (const ids of idChunks(schoolIds)) {
+      const rows = await this.db
+        .selectFrom('coverage_counts')
+        .select(['school_id', 'versions', 'counts'])
+        .where('school_id', 'in', ids)
+        .where('school_year_id', '=', period.schoolYearId)
+        .where('period_from', '=', period.from)
+        .where('period_to', '=', period.to)
+        .execute();
+      for (const r of rows) {
+        // Written by this code, but read back as untrusted: a malformed entry is simply recounted.
+        const parsed = SchoolCountsSchema.safeParse(parseJson(r.counts));
+        if (parsed.success) out.set(r.school_id, { versions: r.versions, counts: parsed.data });
       }
     }
     return out;
+  }
+
+  /** Stores fresh counts, replacing whatever was there for the same school and period. */
+  private async persistCounts(entries: Array<{ schoolId: string; versions: string; counts: SchoolCounts }>, period: CoveragePeriod): Promise<void> {
+    const countedAt = new Date().toISOString();
+    // 7 parameters a row: 500 rows a statement stays far under SQLite's and PostgreSQL's bound-parameter limits.
+    for (let i = 0; i < entries.length; i += 500) {
+      await this.db
+        .insertInto('coverage_counts')
+        .values(
+          entries.slice(i, i + 500).map((e) => ({
+            school_id: e.schoolId,
+            school_year_id: period.schoolYearId,
+            period_from: period.from,
+            period_to: period.to,
+            versions: e.versions,
+            counts: JSON.stringify(e.counts),
+            counted_at: countedAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['school_id', 'school_year_id', 'period_from', 'period_to']).doUpdateSet((eb) => ({
+            versions: eb.ref('excluded.versions'),
+            counts: eb.ref('excluded.counts'),
+            counted_at: eb.ref('excluded.counted_at'),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** One school's indicators with the people and drills still missing. Public for the agreement test. */

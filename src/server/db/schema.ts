@@ -415,6 +415,19 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** Person-based coverage counts per school and period, with the stream versions they were counted at (migration 009): a cache. */
+export interface CoverageCountTable {
+  school_id: string;
+  school_year_id: string;
+  period_from: string;
+  period_to: string;
+  /** Rules, level, counting types and the school's stream versions, joined: the entry is exact while they all match. */
+  versions: string;
+  /** JSON of `SchoolCounts` (src/server/coverage/queries.ts). */
+  counts: string;
+  counted_at: string;
+}
+
 /** Term and year-end reports (migration 010): draft → submitted → acknowledged; `figures` is a JSON snapshot. */
 export interface ReportTable {
   id: string;
@@ -487,5 +500,6 @@ export interface Database {
   file_uploaders: FileUploaderTable;
   consents: ConsentTable;
   reports: ReportTable;
+  coverage_counts: CoverageCountTable;
   import_batches: ImportBatchTable;
 }

@@ -8,6 +8,11 @@ import type { Kysely } from 'kysely';
  * - sessions by school year and activity type with the start instant, for the set of counting sessions;
  * - commitments by school and year, covering person and kind;
  * - persons by school and kind, covering the columns of "belonged during the period" (join/leave dates, status).
+ *
+ * And `coverage_counts`, the person-based counts per (school, period) persisted with the stream versions they were
+ * counted at (CoverageService.cachedCounts): a restarted server, or a second instance behind the same database, reads
+ * them instead of recounting a whole city's attendance. A cache only, with no foreign keys (nothing ever has to be
+ * deleted before it) and no names or person ids in it: an entry whose versions moved is recounted and overwritten.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;
@@ -33,9 +38,21 @@ export async function up(db: Db): Promise<void> {
     .on('persons')
     .columns(['school_id', 'kind', 'status', 'joined_on', 'left_on'])
     .execute();
+  await db.schema
+    .createTable('coverage_counts')
+    .addColumn('school_id', 'text', (c) => c.notNull())
+    .addColumn('school_year_id', 'text', (c) => c.notNull())
+    .addColumn('period_from', 'text', (c) => c.notNull())
+    .addColumn('period_to', 'text', (c) => c.notNull())
+    .addColumn('versions', 'text', (c) => c.notNull())
+    .addColumn('counts', 'text', (c) => c.notNull())
+    .addColumn('counted_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('coverage_counts_pk', ['school_id', 'school_year_id', 'period_from', 'period_to'])
+    .execute();
 }
 
 export async function down(db: Db): Promise<void> {
+  await db.schema.dropTable('coverage_counts').execute();
   await db.schema.dropIndex('persons_coverage').execute();
   await db.schema.dropIndex('commitments_coverage').execute();
   await db.schema.dropIndex('sessions_coverage').execute();
