@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { Db } from './db';
 import { AuthService } from './auth/auth-service';
 import { OrgTreeCache } from './services/org-tree';
+import { CoverageService } from './coverage/service';
 import { registerErrorHandler } from './plugins/errors';
 import { registerSecurity } from './plugins/security';
 import { registerAuthenticate } from './plugins/authenticate';
@@ -31,6 +32,8 @@ export interface AppContext {
   db: Db;
   orgTree: OrgTreeCache;
   auth: AuthService;
+  /** One per app, so that its counts kept in memory serve every request and the background roll-up alike. */
+  coverage: CoverageService;
 }
 
 declare module 'fastify' {
@@ -79,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     db,
     orgTree: new OrgTreeCache(db.kysely),
     auth: new AuthService(db.kysely, config.tokenTtlMs),
+    coverage: new CoverageService(db.kysely),
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

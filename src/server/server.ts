@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
+import { keepCoverageCurrent } from './coverage/rollup';
 import type { Config } from './config';
 import { migrateToLatest, openDatabase } from './db';
 import { hasAnyUnit, loadDemoData, type DemoLogin } from './demo/seed';
@@ -20,6 +21,8 @@ export async function startServer(
   await migrateToLatest(db);
   const demoLogins = (await hasAnyUnit(db.kysely)) ? null : await loadDemoData(db.kysely);
   const app = await buildApp({ config, db, clientDir });
+  // Registered before the database's close: its onClose waits for a refresh in flight while the database is open.
+  keepCoverageCurrent(app);
   app.addHook('onClose', async () => {
     await db.close();
   });

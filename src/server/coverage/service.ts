@@ -228,6 +228,34 @@ export class CoverageService {
     };
   }
 
+  /**
+   * Brings the stored counts up to date for the running school year of every department: the whole year and each of
+   * its terms, for every school (the periods officers' dashboards ask for by default). Schools whose streams have not
+   * moved since they were last counted cost a lookup; the rest are counted and stored. The real server runs this in
+   * the background at start and shortly after writes, so that a dashboard finds the roll-up current instead of
+   * counting a whole city on the request. Returns how many (school, period) figures it went through.
+   */
+  async refresh(tree: OrgTree, now: Date): Promise<number> {
+    const today = hanoiDate(now);
+    const history = await TreeHistory.load(this.db, tree);
+    let done = 0;
+    for (const root of [...tree.nodes.values()].filter((n) => n.kind === 'department' && n.parentId === null)) {
+      let year: SchoolYear;
+      try {
+        year = await this.schoolYearFor(tree, root.id, undefined, today);
+      } catch {
+        continue; // no school year under way for this department
+      }
+      const periods = [this.periodFor(year, {}), ...year.terms.map((t) => this.periodFor(year, { termNo: t.no }))];
+      for (const period of periods) {
+        const schoolIds = history.schoolsUnder(root.id, rollUpDate(period, today));
+        await this.figures(history, schoolIds, year, period, today);
+        done += schoolIds.length;
+      }
+    }
+    return done;
+  }
+
   async schoolCoverage(access: Access, schoolId: string, query: SchoolCoverageQuery, now: Date): Promise<SchoolCoverageResponse> {
     const tree = access.tree;
     const node = tree.get(schoolId);

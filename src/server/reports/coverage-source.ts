@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { CoverageService } from '../coverage/service';
 import type { CoverageSource } from './figures';
 
 /**
@@ -7,7 +6,7 @@ import type { CoverageSource } from './figures';
  * the same numbers `/api/coverage` shows, asked with the writer's own access.
  */
 export function reportCoverageSource(app: FastifyInstance): CoverageSource {
-  const coverage = new CoverageService(app.ctx.db.kysely);
+  const coverage = app.ctx.coverage;
   return async (access, query, now) => {
     const answer = await coverage.unitCoverage(access, query, now);
     return { totals: answer.totals, schools: answer.schools };

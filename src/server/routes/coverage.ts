@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { CoverageQuerySchema, SchoolCoverageParamsSchema, SchoolCoverageQuerySchema } from '../../shared/coverage/wire';
-import { CoverageService } from '../coverage/service';
 import { parseInput } from '../http/validate';
 import { accessOf } from '../plugins/authenticate';
 
@@ -11,7 +10,7 @@ import { accessOf } from '../plugins/authenticate';
  *   may read the school's roster).
  */
 export function coverageRoutes(app: FastifyInstance): void {
-  const coverage = new CoverageService(app.ctx.db.kysely);
+  const coverage = app.ctx.coverage;
 
   app.get('/api/coverage', { preHandler: app.authenticate }, async (request) => {
     const query = parseInput(CoverageQuerySchema, request.query, 'tham số');

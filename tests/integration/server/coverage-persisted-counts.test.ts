@@ -101,4 +101,22 @@ describe.each(testDbKinds())('persisted coverage counts on $kind', ({ open }) =>
     await db.kysely.updateTable('coverage_counts').set({ versions: 'r0:other-rules' }).where('school_id', '=', f.schoolA).execute();
     expect(await staffOfA(await start())).toMatchObject({ numerator: 1 });
   });
+
+  it('the background refresh counts every school for the year and each term, and a new server answers from it', async () => {
+    await db.kysely.deleteFrom('coverage_counts').execute();
+    const app = await start();
+    const terms = await db.kysely.selectFrom('terms').select('id').where('school_year_id', '=', f.schoolYear).execute();
+    // A day inside the fixture's school year (2025-2026): the year the refresh finds under way.
+    const figures = await app.ctx.coverage.refresh(await app.ctx.orgTree.get(), new Date('2026-03-02T03:00:00Z'));
+    const schools = [f.schoolA, f.schoolB, f.schoolC].length;
+    expect(figures).toBe(schools * (1 + terms.length));
+    const stored = await db.kysely.selectFrom('coverage_counts').select(['school_id']).execute();
+    expect(stored).toHaveLength(schools * (1 + terms.length));
+    expect(new Set(stored.map((r) => r.school_id))).toEqual(new Set([f.schoolA, f.schoolB, f.schoolC]));
+
+    // A second refresh with nothing moved finds every count current and changes nothing.
+    await plant(2);
+    await app.ctx.coverage.refresh(await app.ctx.orgTree.get(), new Date('2026-03-02T03:00:00Z'));
+    expect(await staffOfA(await start())).toMatchObject({ numerator: 2 });
+  });
 });
