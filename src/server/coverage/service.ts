@@ -28,9 +28,8 @@ import type {
   SchoolCoverageRow,
   UnitCoverageResponse,
 } from '../../shared/coverage/wire';
-import { SessionSchema, type ActivityType, type Class, type Requirement, type SchoolYear, type Session } from '../../shared/domain';
+import { type ActivityType, type Class, type Requirement, type SchoolYear, type Session } from '../../shared/domain';
 import { SCHOOL_LEVELS, type SchoolLevel } from '../../shared/domain/org';
-import { currentSchoolYear } from '../../shared/plan/due-wire';
 import { hanoiDate, type LocalDate } from '../../shared/time';
 import type { Access } from '../auth/access';
 import type { Database } from '../db/schema';
@@ -38,13 +37,12 @@ import { badRequest, notFound } from '../http/errors';
 import { canFollowDue } from '../services/due-service';
 import type { OrgTree } from '../services/org-tree';
 import { idChunks } from '../sync/batching';
-import { RowShapeError, toSharedRows } from '../sync/rows';
 import { TreeHistory } from './history';
 import { PERSON_INDICATORS, personCounts, personLists, type CountingTypes, type PersonIndicator, type SchoolCounts } from './queries';
+import { PlanReads, parseJson } from '../services/plan-reads';
 
 const UNIT_NOT_FOUND = 'Không tìm thấy đơn vị (unit not found)';
 const SCHOOL_NOT_FOUND = 'Không tìm thấy trường (school not found)';
-const YEAR_NOT_FOUND = 'Không tìm thấy năm học (school year not found)';
 const TERM_NOT_FOUND = 'Năm học không có học kỳ này (no such term in the school year)';
 
 function levelOf(raw: string | null | undefined): SchoolLevel | null {
@@ -63,33 +61,12 @@ function group<T>(items: readonly T[], key: (item: T) => string | null): Map<str
   return out;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 const PersonCountsSchema = z.object(Object.fromEntries(PERSON_INDICATORS.map((code) => [code, z.number()])) as Record<PersonIndicator, z.ZodNumber>);
 /** A persisted `SchoolCounts` (coverage_counts.counts), checked before it is trusted. */
 const SchoolCountsSchema: z.ZodType<SchoolCounts> = z.object({ numerator: PersonCountsSchema, denominator: PersonCountsSchema, youthPeriods: z.number() });
 
-const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
 
-/** What `evaluateRequirements` reads of a session. */
-const EvaluatedSessionSchema = SessionSchema.pick({
-  id: true,
-  schoolId: true,
-  scopeUnitId: true,
-  schoolYearId: true,
-  activityTypeId: true,
-  scenarioCode: true,
-  startsAt: true,
-  endsAt: true,
-  audience: true,
-  status: true,
-});
 
 /** The date a period's roll-up is judged on: its last day, or today while it is still running. */
 export function rollUpDate(period: CoveragePeriod, today: LocalDate): LocalDate {
@@ -156,14 +133,18 @@ export class CoverageService {
   /** Bump whenever `personCounts` would count the same rows differently: persisted entries of older rules are then recounted. */
   private static readonly COUNT_RULES = 'r1';
 
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly reads: PlanReads;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.reads = new PlanReads(db);
+  }
 
   async unitCoverage(access: Access, query: CoverageQuery, now: Date): Promise<UnitCoverageResponse> {
     const tree = access.tree;
     const unit = tree.get(query.unitId);
     if (!unit || !canFollowDue(access, unit.id)) throw notFound(UNIT_NOT_FOUND);
     const today = hanoiDate(now);
-    const year = await this.schoolYearFor(tree, unit.id, query.schoolYearId, today);
+    const year = await this.reads.schoolYearFor(tree, unit.id, query.schoolYearId, today);
     const period = this.periodFor(year, query);
     const history = await TreeHistory.load(this.db, tree);
     const date = rollUpDate(period, today);
@@ -171,7 +152,7 @@ export class CoverageService {
     const schoolIds = history.schoolsUnder(unit.id, date);
     const names = await this.schoolNames(schoolIds);
     const figures = await this.figures(history, schoolIds, year, period, today);
-    const lastSync = await this.lastSync(schoolIds);
+    const lastSync = await this.reads.lastSync(schoolIds);
 
     const schools: SchoolCoverageRow[] = schoolIds
       .map((id) => {
@@ -242,7 +223,7 @@ export class CoverageService {
     for (const root of [...tree.nodes.values()].filter((n) => n.kind === 'department' && n.parentId === null)) {
       let year: SchoolYear;
       try {
-        year = await this.schoolYearFor(tree, root.id, undefined, today);
+        year = await this.reads.schoolYearFor(tree, root.id, undefined, today);
       } catch {
         continue; // no school year under way for this department
       }
@@ -261,7 +242,7 @@ export class CoverageService {
     const node = tree.get(schoolId);
     if (!node || !tree.isSchool(schoolId) || !canFollowDue(access, schoolId)) throw notFound(SCHOOL_NOT_FOUND);
     const today = hanoiDate(now);
-    const year = await this.schoolYearFor(tree, schoolId, query.schoolYearId, today);
+    const year = await this.reads.schoolYearFor(tree, schoolId, query.schoolYearId, today);
     const period = this.periodFor(year, query);
     const history = await TreeHistory.load(this.db, tree);
     const level = levelOf(node.schoolLevel);
@@ -288,7 +269,7 @@ export class CoverageService {
         return { code, numerator: counts.n, denominator: counts.d, percentage: percentage(counts.n, counts.d) };
       }),
     }));
-    const lastSync = await this.lastSync([schoolId]);
+    const lastSync = await this.reads.lastSync([schoolId]);
     return {
       school: { id: schoolId, name: name ?? node.name, schoolLevel: level },
       schoolYear: { id: year.id, label: year.label },
@@ -311,7 +292,7 @@ export class CoverageService {
    */
   async figures(history: TreeHistory, schoolIds: string[], year: SchoolYear, period: CoveragePeriod, today: LocalDate): Promise<Map<string, SchoolFigures>> {
     const tree = history.tree;
-    const activityTypes = await this.activityTypes();
+    const activityTypes = await this.reads.activityTypes();
     const types = this.countingTypes(activityTypes);
     const levels = new Map(schoolIds.map((id) => [id, levelOf(tree.get(id)?.schoolLevel)]));
     const counts = await this.cachedCounts(tree, schoolIds, levels, types, period);
@@ -454,7 +435,7 @@ export class CoverageService {
     period: CoveragePeriod,
     today: LocalDate,
   ): Promise<{ indicators: IndicatorResult[]; drills: DrillDue[]; byClass: Map<string, { n: number; d: number }> }> {
-    const activityTypes = await this.activityTypes();
+    const activityTypes = await this.reads.activityTypes();
     const types = this.countingTypes(activityTypes);
     const level = levelOf(history.tree.get(schoolId)?.schoolLevel);
     const lists = await personLists(this.db, schoolId, level, types, period);
@@ -578,15 +559,15 @@ export class CoverageService {
       owners.add(id);
       for (const u of history.unitsAboveDuring(id, year.startDate, year.endDate)) owners.add(u);
     }
-    const requirements = (await this.requirements(year.id, [...owners])).filter((r) =>
+    const requirements = (await this.reads.requirements(year.id, [...owners])).filter((r) =>
       r.indicator !== null ? r.indicator === INDICATOR_TAGS.drillsHeld : (activityTypes.find((t) => t.id === r.activityTypeId)?.indicators as readonly string[] | undefined)?.includes(INDICATOR_TAGS.drillsHeld),
     );
     // Sessions of the same kind as a drill requirement's type count toward it (sessionCountsFor).
     const codes = new Set<string>(requirements.map((r) => activityTypes.find((t) => t.id === r.activityTypeId)?.code).filter((c): c is ActivityType['code'] => c !== undefined && c !== 'other'));
     const typeIds = activityTypes.filter((t) => codes.has(t.code) || requirements.some((r) => r.activityTypeId === t.id)).map((t) => t.id);
-    const schoolSessions = typeIds.length ? await this.sessions(year.id, schoolIds, typeIds, 'school') : [];
-    const unitSessions = typeIds.length ? await this.sessions(year.id, [...owners], typeIds, 'unit') : [];
-    const classes = await this.classesNamedBy(schoolSessions);
+    const schoolSessions = typeIds.length ? await this.reads.sessions(year.id, schoolIds, 'school', typeIds) : [];
+    const unitSessions = typeIds.length ? await this.reads.sessions(year.id, [...owners], 'unit', typeIds) : [];
+    const classes = await this.reads.classesNamedBy(schoolSessions);
     return {
       activityTypes,
       requirementsByOwner: group(requirements, (r) => r.ownerUnitId),
@@ -606,15 +587,6 @@ export class CoverageService {
     return periodOf(year);
   }
 
-  private async schoolYearFor(tree: OrgTree, unitId: string, asked: string | undefined, today: string): Promise<SchoolYear> {
-    const departments = tree.ancestorsOrSelf(unitId);
-    let q = this.db.selectFrom('school_years').selectAll().where('department_id', 'in', departments);
-    if (asked !== undefined) q = q.where('id', '=', asked);
-    const years = await toSharedRows(this.db, 'schoolYear', await q.execute());
-    const year = currentSchoolYear(years, today);
-    if (!year) throw notFound(YEAR_NOT_FOUND);
-    return year;
-  }
 
   private async schoolNames(ids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -624,70 +596,7 @@ export class CoverageService {
     return out;
   }
 
-  private async activityTypes(): Promise<ActivityType[]> {
-    return toSharedRows(this.db, 'activityType', await this.db.selectFrom('activity_types').selectAll().execute());
-  }
 
-  private async requirements(schoolYearId: string, owners: string[]): Promise<Requirement[]> {
-    const out: Requirement[] = [];
-    for (const ids of idChunks(owners)) {
-      const rows = await this.db.selectFrom('requirements').selectAll().where('school_year_id', '=', schoolYearId).where('owner_unit_id', 'in', ids).execute();
-      out.push(...(await toSharedRows(this.db, 'requirement', rows)));
-    }
-    return out;
-  }
 
-  private async sessions(schoolYearId: string, unitIds: string[], typeIds: string[], kind: 'school' | 'unit'): Promise<Session[]> {
-    const out: Session[] = [];
-    for (const ids of idChunks(unitIds)) {
-      let q = this.db
-        .selectFrom('sessions')
-        .select(['id', 'school_id', 'scope_unit_id', 'school_year_id', 'activity_type_id', 'scenario_code', 'starts_at', 'ends_at', 'audience', 'status'])
-        .where('school_year_id', '=', schoolYearId)
-        .where('activity_type_id', 'in', typeIds)
-        .where('status', '<>', 'cancelled');
-      q = kind === 'school' ? q.where('school_id', 'in', ids) : q.where('school_id', 'is', null).where('scope_unit_id', 'in', ids);
-      for (const r of await q.execute()) {
-        const parsed = EvaluatedSessionSchema.safeParse({
-          id: r.id,
-          schoolId: r.school_id,
-          scopeUnitId: r.scope_unit_id,
-          schoolYearId: r.school_year_id,
-          activityTypeId: r.activity_type_id,
-          scenarioCode: r.scenario_code,
-          startsAt: r.starts_at,
-          endsAt: r.ends_at,
-          audience: parseJson(r.audience),
-          status: r.status,
-        });
-        if (!parsed.success) throw new RowShapeError('session', r.id, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.code}`).join('; '));
-        out.push(parsed.data as Session);
-      }
-    }
-    return out;
-  }
 
-  private async classesNamedBy(sessions: Session[]): Promise<Class[]> {
-    const out: Class[] = [];
-    for (const ids of idChunks(sessions.flatMap((s) => s.audience.classIds))) {
-      const rows = await this.db.selectFrom('classes').selectAll().where('id', 'in', ids).execute();
-      out.push(...(await toSharedRows(this.db, 'class', rows)));
-    }
-    return out;
-  }
-
-  /** The latest push or pull of any device filed under each school. */
-  private async lastSync(schoolIds: string[]): Promise<Map<string, string | null>> {
-    const out = new Map<string, string | null>();
-    for (const ids of idChunks(schoolIds)) {
-      const rows = await this.db
-        .selectFrom('sync_clients')
-        .select((eb) => ['school_id', eb.fn.max('last_push_at').as('push'), eb.fn.max('last_pull_at').as('pull')])
-        .where('school_id', 'in', ids)
-        .groupBy('school_id')
-        .execute();
-      for (const r of rows) if (r.school_id) out.set(r.school_id, later(r.push ?? null, r.pull ?? null));
-    }
-    return out;
-  }
 }
