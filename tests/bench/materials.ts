@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { buildApp } from '../../src/server/app';
 import { loadConfig } from '../../src/server/config';
-import { migrateToLatest, openDatabase, type Db } from '../../src/server/db';
 import { reserveVersions } from '../../src/server/db/versions';
 import { foldForSearch } from '../../src/shared/materials/library';
 import { newId } from '../../src/shared/domain/ids';
@@ -10,6 +8,7 @@ import { filterLibrary, EMPTY_FILTER } from '../../src/client/features/materials
 import type { Material } from '../../src/shared/domain/records';
 import { createFixture } from '../helpers/fixtures';
 import { PASSWORD } from '../helpers/fixtures';
+import { openPostgres, openSqlite, type TestDb } from '../helpers/db';
 
 export interface LibrarySearchFigures {
   materials: number;
@@ -23,38 +22,17 @@ const WORDS = ['an toàn', 'giao thông', 'phòng cháy', 'chữa cháy', 'pháp
 const pick = (i: number, n: number) => WORDS[(i * 7 + n * 3) % WORDS.length]!;
 const quantile = (sorted: number[], q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2));
 
-async function open(kind: 'sqlite' | 'postgres'): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const db = openDatabase({ dataDir: ':memory:' });
-    await migrateToLatest(db);
-    return { db, drop: () => db.close() };
-  }
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_m_${randomBytes(4).toString('hex')}`;
-  const admin = async (text: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(text);
-    await c.end();
-  };
-  await admin(`CREATE SCHEMA ${schema}`);
-  const db = openDatabase({ databaseUrl: url, pgSchema: schema });
-  await migrateToLatest(db);
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await admin(`DROP SCHEMA ${schema} CASCADE`);
-    },
-  };
-}
+/** A fresh migrated database: in-memory SQLite, or a new schema on the bench's PostgreSQL (dropped by `drop`). */
+const open = (kind: 'sqlite' | 'postgres'): Promise<TestDb> =>
+  kind === 'sqlite' ? openSqlite() : openPostgres(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 
 /**
  * `materialSearchMs`: the library search with `count` materials spread over the Sở library, two communes' and three
  * schools' own libraries; 200 searches of two words by a teacher of school A (who sees about two thirds of them).
  */
 export async function benchMaterialSearch(kind: 'sqlite' | 'postgres', count = 20_000, searches = 200): Promise<LibrarySearchFigures> {
-  const { db, drop } = await open(kind);
+  const db = await open(kind);
+  const drop = () => db.drop();
   try {
     const f = await createFixture(db.kysely, 1);
     const libraries: [string, string | null][] = [

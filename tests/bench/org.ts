@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { Access } from '../../src/server/auth/access';
-import { migrateToLatest, openDatabase, type Db } from '../../src/server/db';
 import { reserveVersions } from '../../src/server/db/versions';
 import { AccountService } from '../../src/server/services/account-service';
 import { OrgTreeCache } from '../../src/server/services/org-tree';
 import { PersonDataService } from '../../src/server/services/person-data';
 import { newId } from '../../src/shared/domain/ids';
 import { createFixture } from '../helpers/fixtures';
+import { openPostgres, openSqlite, type TestDb } from '../helpers/db';
 
 /**
  * Personal-data erasure and bulk account creation at a large school's size: 2,000 students, each with 30 attendance
@@ -23,34 +21,13 @@ export interface OrgFigures {
 
 const quantile = (sorted: number[], q: number) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
 
-async function open(kind: 'sqlite' | 'postgres'): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const db = openDatabase({ dataDir: ':memory:' });
-    await migrateToLatest(db);
-    return { db, drop: () => db.close() };
-  }
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_org_${randomBytes(4).toString('hex')}`;
-  const admin = async (text: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(text);
-    await c.end();
-  };
-  await admin(`CREATE SCHEMA ${schema}`);
-  const db = openDatabase({ databaseUrl: url, pgSchema: schema });
-  await migrateToLatest(db);
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      await admin(`DROP SCHEMA ${schema} CASCADE`);
-    },
-  };
-}
+/** A fresh migrated database: in-memory SQLite, or a new schema on the bench's PostgreSQL (dropped by `drop`). */
+const open = (kind: 'sqlite' | 'postgres'): Promise<TestDb> =>
+  kind === 'sqlite' ? openSqlite() : openPostgres(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 
 export async function benchOrg(kind: 'sqlite' | 'postgres', options = { students: 2000, marks: 30, erasures: 21, accounts: 40 }): Promise<OrgFigures> {
-  const { db, drop } = await open(kind);
+  const db = await open(kind);
+  const drop = () => db.drop();
   try {
     const k = db.kysely;
     const f = await createFixture(k, 1);

@@ -26,29 +26,32 @@ export function testDbKinds(): TestDbKind[] {
   return kinds;
 }
 
-async function openSqlite(): Promise<TestDb> {
+export async function openSqlite(): Promise<TestDb> {
   const db = openDatabase({ dataDir: ':memory:' });
   await migrateToLatest(db);
   return { ...db, drop: () => db.close() };
 }
 
-/** A fresh schema per database opened; the name is random so that parallel runs never meet. */
-export async function openPostgres(): Promise<TestDb> {
+/**
+ * A fresh schema per database opened (on TEST_DATABASE_URL, or the URL given: benchmarks pass their own); the name is
+ * random so that parallel runs never meet.
+ */
+export async function openPostgres(url: string | undefined = PG_URL): Promise<TestDb> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE SCHEMA ${schema}`);
-  const db = openDatabase({ databaseUrl: PG_URL, pgSchema: schema });
+  await adminQuery(`CREATE SCHEMA ${schema}`, url);
+  const db = openDatabase({ databaseUrl: url, pgSchema: schema });
   await migrateToLatest(db);
   return {
     ...db,
     drop: async () => {
       await db.close();
-      await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
+      await adminQuery(`DROP SCHEMA ${schema} CASCADE`, url);
     },
   };
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
+async function adminQuery(text: string, url: string | undefined): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(text);
