@@ -166,3 +166,71 @@ export async function refreshIfDue(
     throw error;
   }
 }
+
+/** The code of the ApiError `fetchAsAccount` throws when the account has no usable token (the server was not asked). */
+export const SIGN_IN_NEEDED = 'sign_in_needed';
+
+/** What an online call made as one of the device's accounts needs. */
+export interface AccountCallDeps {
+  db: TruongAnDb;
+  userId: string;
+  now: () => number;
+  isOnline: () => boolean;
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+}
+
+export interface AccountCall {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A JSON body, or raw bytes with their content type (a roster file). */
+  json?: unknown;
+  bytes?: { data: ArrayBuffer; type: string };
+  timeoutMs?: number;
+}
+
+/**
+ * A request to the server as the device account `deps.userId`, for the features that act online (organisation,
+ * reports, imports, dashboards). Throws `NetworkError` when the device is offline or the server cannot be reached,
+ * `ApiError` 401 when the account has no usable token (without asking the server), and `ApiError` with the server's
+ * status and message for any other refusal; each feature turns those into the problems its page explains.
+ */
+export async function fetchAsAccount(deps: AccountCallDeps, path: string, call: AccountCall = {}): Promise<Response> {
+  if (!deps.isOnline()) throw new NetworkError();
+  const account = await getAccount(deps.userId, deps.db);
+  if (!tokenUsable(account, deps.now())) throw new ApiError(401, SIGN_IN_NEEDED, 'Cần đăng nhập lại (sign in again)');
+  const headers: Record<string, string> = { authorization: `Bearer ${account.token}`, accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (call.bytes) {
+    headers['content-type'] = call.bytes.type;
+    body = call.bytes.data;
+  } else if (call.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(call.json);
+  }
+  const doFetch = deps.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
+  let response: Response;
+  try {
+    response = await doFetch(path, {
+      method: call.method ?? 'GET',
+      headers,
+      body,
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(call.timeoutMs ?? 60_000),
+    });
+  } catch (error) {
+    throw new NetworkError(error);
+  }
+  if (!response.ok) {
+    let message = `HTTP ${response.status}`;
+    let code = 'http_error';
+    try {
+      const json = (await response.json()) as { message?: unknown; error?: unknown };
+      if (typeof json.message === 'string') message = json.message;
+      if (typeof json.error === 'string') code = json.error;
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    throw new ApiError(response.status, code, message);
+  }
+  return response;
+}

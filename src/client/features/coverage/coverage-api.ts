@@ -5,10 +5,10 @@ import {
   type SchoolCoverageResponse,
   type UnitCoverageResponse,
 } from '../../../shared/coverage/wire';
-import type { TruongAnDb } from '../../db/database';
-import { getAccount } from '../../db/repositories/accounts';
 import { getMeta, setMeta } from '../../db/repositories/meta';
-import { tokenUsable } from '../../sync/accounts';
+import { ApiError, NetworkError } from '../../api';
+import type { TruongAnDb } from '../../db/database';
+import { fetchAsAccount, type AccountCallDeps } from '../../sync/accounts';
 import { termNoOf, type PeriodChoice } from './coverage-view';
 
 /**
@@ -24,13 +24,7 @@ export class CoverageError extends Error {
   }
 }
 
-export interface CoverageDeps {
-  db: TruongAnDb;
-  userId: string;
-  now: () => number;
-  isOnline: () => boolean;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-}
+export type CoverageDeps = AccountCallDeps;
 
 /** Per user: on a shared tablet, one officer's figures are not shown to the next person who signs in. */
 export const unitCoverageKey = (userId: string, unitId: string, period: PeriodChoice) => `coverage:${userId}:unit:${unitId}:${period}` as const;
@@ -38,24 +32,14 @@ export const schoolCoverageKey = (userId: string, schoolId: string, period: Peri
   `coverage:${userId}:school:${schoolId}:${period}` as const;
 
 async function getJson<S extends z.ZodType>(deps: CoverageDeps, path: string, schema: S): Promise<z.infer<S>> {
-  if (!deps.isOnline()) throw new CoverageError('offline');
-  const account = await getAccount(deps.userId, deps.db);
-  if (!tokenUsable(account, deps.now())) throw new CoverageError('signIn');
-  const doFetch = deps.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
   let response: Response;
   try {
-    response = await doFetch(path, {
-      headers: { authorization: `Bearer ${account.token}`, accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch {
-    throw new CoverageError('offline');
+    response = await fetchAsAccount(deps, path);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw new CoverageError('signIn');
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) throw new CoverageError('notFound');
+    throw new CoverageError(error instanceof NetworkError ? 'offline' : 'server');
   }
-  if (response.status === 401) throw new CoverageError('signIn');
-  if (response.status === 403 || response.status === 404) throw new CoverageError('notFound');
-  if (!response.ok) throw new CoverageError('server');
   const parsed = schema.safeParse(await response.json().catch(() => null));
   if (!parsed.success) throw new CoverageError('server');
   return parsed.data;

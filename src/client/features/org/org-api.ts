@@ -5,9 +5,8 @@ import type {
   UnitMembershipView,
 } from '../../../shared/org/api';
 import type { Role } from '../../../shared/auth';
-import type { TruongAnDb } from '../../db/database';
-import { getAccount } from '../../db/repositories/accounts';
-import { tokenUsable } from '../../sync/accounts';
+import { ApiError } from '../../api';
+import { fetchAsAccount, SIGN_IN_NEEDED, type AccountCallDeps } from '../../sync/accounts';
 
 /**
  * The online half of organisation management: the tree, accounts and personal-data requests are answered by the
@@ -26,49 +25,18 @@ export class OrgError extends Error {
   }
 }
 
-export interface OrgDeps {
-  db: TruongAnDb;
-  userId: string;
-  now: () => number;
-  isOnline: () => boolean;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-}
+export type OrgDeps = AccountCallDeps;
 
 const problemFor = (status: number): OrgProblem =>
   status === 401 ? 'signIn' : status === 403 ? 'forbidden' : status === 404 ? 'notFound' : status === 400 ? 'invalid' : 'server';
 
 async function request(deps: OrgDeps, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Response> {
-  if (!deps.isOnline()) throw new OrgError('offline');
-  const account = await getAccount(deps.userId, deps.db);
-  if (!tokenUsable(account, deps.now())) throw new OrgError('signIn');
-  const doFetch = deps.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-  let response: Response;
   try {
-    response = await doFetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${account.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(120_000),
-    });
-  } catch {
-    throw new OrgError('offline');
+    return await fetchAsAccount(deps, path, { method, json: body, timeoutMs: 120_000 });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw new OrgError('offline');
+    throw error.code === SIGN_IN_NEEDED ? new OrgError('signIn') : new OrgError(problemFor(error.status), error.message);
   }
-  if (!response.ok) {
-    let message = `HTTP ${response.status}`;
-    try {
-      const json = (await response.json()) as { message?: unknown };
-      if (typeof json.message === 'string') message = json.message;
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    throw new OrgError(problemFor(response.status), message);
-  }
-  return response;
 }
 
 const json = async <T>(response: Response): Promise<T> => (response.status === 204 ? (undefined as T) : ((await response.json()) as T));

@@ -8,9 +8,7 @@ import {
   type ReportSummary,
 } from '../../../shared/reports/wire';
 import { ApiError, NetworkError } from '../../api';
-import type { TruongAnDb } from '../../db/database';
-import { getAccount } from '../../db/repositories/accounts';
-import { tokenUsable } from '../../sync/accounts';
+import { fetchAsAccount, SIGN_IN_NEEDED, type AccountCallDeps } from '../../sync/accounts';
 
 /**
  * Reports are written and read online (they are a conversation with the level above, not records of the yard):
@@ -28,18 +26,13 @@ export class ReportError extends Error {
   }
 }
 
-export interface ReportDeps {
-  db: TruongAnDb;
-  userId: string;
-  now: () => number;
-  isOnline: () => boolean;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-}
+export type ReportDeps = AccountCallDeps;
 
 function problemOf(error: unknown): ReportError {
   if (error instanceof ReportError) return error;
   if (error instanceof NetworkError) return new ReportError('offline');
   if (error instanceof ApiError) {
+    if (error.code === SIGN_IN_NEEDED) return new ReportError('signIn');
     if (error.status === 401) return new ReportError('signIn', error.message);
     if (error.status === 403 || error.status === 404) return new ReportError('notFound', error.message);
     if (error.status === 409) return new ReportError('conflict', error.message);
@@ -49,37 +42,11 @@ function problemOf(error: unknown): ReportError {
 }
 
 async function request(deps: ReportDeps, method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<Response> {
-  if (!deps.isOnline()) throw new ReportError('offline');
-  const account = await getAccount(deps.userId, deps.db);
-  if (!tokenUsable(account, deps.now())) throw new ReportError('signIn');
-  const doFetch = deps.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-  let response: Response;
   try {
-    response = await doFetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${account.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(60_000),
-    });
+    return await fetchAsAccount(deps, path, { method, json: body });
   } catch (error) {
-    throw problemOf(new NetworkError(error));
+    throw problemOf(error);
   }
-  if (!response.ok) {
-    let message = `HTTP ${response.status}`;
-    try {
-      const json = (await response.json()) as { message?: unknown; error?: unknown };
-      if (typeof json.message === 'string') message = json.message;
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    throw problemOf(new ApiError(response.status, 'http_error', message));
-  }
-  return response;
 }
 
 async function json<S extends z.ZodType>(schema: S, response: Response): Promise<z.infer<S>> {

@@ -1,7 +1,6 @@
 import type { ImportBatchView, ImportKind } from '../../../shared/roster-import';
-import type { TruongAnDb } from '../../db/database';
-import { getAccount } from '../../db/repositories/accounts';
-import { tokenUsable } from '../../sync/accounts';
+import { ApiError } from '../../api';
+import { fetchAsAccount, SIGN_IN_NEEDED, type AccountCallDeps } from '../../sync/accounts';
 
 /**
  * The online calls of a roster import. An import is checked and applied by the server (it compares the file with the
@@ -20,13 +19,7 @@ export class ImportError extends Error {
   }
 }
 
-export interface ImportDeps {
-  db: TruongAnDb;
-  userId: string;
-  now: () => number;
-  isOnline: () => boolean;
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
-}
+export type ImportDeps = AccountCallDeps;
 
 export interface ApplyResult {
   created: number;
@@ -46,35 +39,18 @@ export function uploadType(fileName: string): string {
 }
 
 async function call(deps: ImportDeps, method: 'GET' | 'POST', path: string, body?: { bytes: ArrayBuffer; type: string } | { json: unknown }): Promise<ImportBatch> {
-  if (!deps.isOnline()) throw new ImportError('offline');
-  const account = await getAccount(deps.userId, deps.db);
-  if (!tokenUsable(account, deps.now())) throw new ImportError('signIn');
-  const doFetch = deps.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
-  const headers: Record<string, string> = { authorization: `Bearer ${account.token}`, accept: 'application/json' };
-  let payload: BodyInit | undefined;
-  if (body && 'bytes' in body) {
-    headers['content-type'] = body.type;
-    payload = body.bytes;
-  } else if (body) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(body.json);
-  }
   let response: Response;
   try {
-    response = await doFetch(path, { method, headers, body: payload, credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(180_000) });
-  } catch {
-    throw new ImportError('offline');
-  }
-  if (!response.ok) {
-    let message = `HTTP ${response.status}`;
-    try {
-      const json = (await response.json()) as { message?: unknown };
-      if (typeof json.message === 'string') message = json.message;
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    const problem: ImportProblem = response.status === 401 ? 'signIn' : response.status === 404 ? 'notFound' : response.status < 500 ? 'refused' : 'server';
-    throw new ImportError(problem, message, response.status);
+    response = await fetchAsAccount(deps, path, {
+      method,
+      ...(body && 'bytes' in body ? { bytes: { data: body.bytes, type: body.type } } : body ? { json: body.json } : {}),
+      timeoutMs: 180_000,
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw new ImportError('offline');
+    if (error.code === SIGN_IN_NEEDED) throw new ImportError('signIn');
+    const problem: ImportProblem = error.status === 401 ? 'signIn' : error.status === 404 ? 'notFound' : error.status < 500 ? 'refused' : 'server';
+    throw new ImportError(problem, error.message, error.status);
   }
   return (await response.json()) as ImportBatch;
 }
